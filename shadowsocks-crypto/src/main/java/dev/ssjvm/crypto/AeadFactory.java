@@ -1,0 +1,100 @@
+package dev.ssjvm.crypto;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Chooses, once at start, which backend implements each AEAD algorithm, and creates ciphers from
+ * that choice. Immutable and thread-safe; the protocol layer holds one and never asks which backend
+ * is behind it.
+ */
+public final class AeadFactory {
+    private final Map<AeadAlgorithm, CryptoBackend> choice;
+
+    private AeadFactory(Map<AeadAlgorithm, CryptoBackend> choice) {
+        this.choice = Collections.unmodifiableMap(choice);
+    }
+
+    /** Every backend that loads on this machine, fastest first. The JDK backend is always last. */
+    public static List<CryptoBackend> availableBackends() {
+        List<CryptoBackend> backends = new ArrayList<>(CryptoBackends.optional());
+        backends.add(JcaBackend.jdk());
+        return backends;
+    }
+
+    /** Per algorithm, the first available backend that supports it (the fastest by our measurements). */
+    public static AeadFactory automatic() {
+        return from(availableBackends());
+    }
+
+    /**
+     * Uses the named backend for every algorithm it supports and the automatic choice for the rest.
+     *
+     * @throws IllegalArgumentException if no available backend has that name
+     */
+    public static AeadFactory preferring(String backendName) {
+        String wanted = backendName.trim().toLowerCase(Locale.ROOT);
+        List<CryptoBackend> all = availableBackends();
+        List<CryptoBackend> ordered = new ArrayList<>();
+        for (CryptoBackend backend : all) {
+            if (backend.name().equals(wanted)) {
+                ordered.add(backend);
+            }
+        }
+        if (ordered.isEmpty()) {
+            throw new IllegalArgumentException("crypto backend '" + backendName + "' is not available here; available: "
+                    + all.stream().map(CryptoBackend::name).collect(Collectors.joining(", ")));
+        }
+        ordered.addAll(all);
+        return from(ordered);
+    }
+
+    /** Uses exactly this backend and nothing else, e.g. for known-answer tests of one backend. */
+    public static AeadFactory only(CryptoBackend backend) {
+        return from(List.of(backend));
+    }
+
+    private static AeadFactory from(List<CryptoBackend> ordered) {
+        Map<AeadAlgorithm, CryptoBackend> choice = new EnumMap<>(AeadAlgorithm.class);
+        for (AeadAlgorithm algorithm : AeadAlgorithm.values()) {
+            for (CryptoBackend backend : ordered) {
+                if (backend.supports(algorithm)) {
+                    choice.put(algorithm, backend);
+                    break;
+                }
+            }
+        }
+        return new AeadFactory(choice);
+    }
+
+    public boolean supports(AeadAlgorithm algorithm) {
+        return choice.containsKey(algorithm);
+    }
+
+    public Aead create(AeadAlgorithm algorithm, byte[] key) {
+        CryptoBackend backend = choice.get(algorithm);
+        if (backend == null) {
+            throw new UnsupportedOperationException("no crypto backend here implements " + algorithm);
+        }
+        return backend.newAead(algorithm, key);
+    }
+
+    /** The backend behind an algorithm, for logs. */
+    public String backendName(AeadAlgorithm algorithm) {
+        CryptoBackend backend = choice.get(algorithm);
+        return backend == null ? "none" : backend.name();
+    }
+
+    /** A one-line summary for the startup log, e.g. {@code AES_GCM=jdk, CHACHA20_POLY1305=jdk}. */
+    public String describe() {
+        Map<AeadAlgorithm, String> names = new LinkedHashMap<>();
+        choice.forEach((algorithm, backend) -> names.put(algorithm, backend.name()));
+        return names.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

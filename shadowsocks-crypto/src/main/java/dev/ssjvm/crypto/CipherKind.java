@@ -1,0 +1,130 @@
+package dev.ssjvm.crypto;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Every encryption method this implementation speaks, by its Shadowsocks name. The sizes are those
+ * of SIP004 (AEAD, 2017) and SIP022 (AEAD-2022).
+ */
+public enum CipherKind {
+    AES_128_GCM("aes-128-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 16, 16),
+    AES_192_GCM("aes-192-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 24, 24),
+    AES_256_GCM("aes-256-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 32, 32),
+    CHACHA20_IETF_POLY1305("chacha20-ietf-poly1305", Family.AEAD, AeadAlgorithm.CHACHA20_POLY1305, 32, 32),
+    XCHACHA20_IETF_POLY1305("xchacha20-ietf-poly1305", Family.AEAD, AeadAlgorithm.XCHACHA20_POLY1305, 32, 32),
+    BLAKE3_AES_128_GCM("2022-blake3-aes-128-gcm", Family.AEAD_2022, AeadAlgorithm.AES_GCM, 16, 16),
+    BLAKE3_AES_256_GCM("2022-blake3-aes-256-gcm", Family.AEAD_2022, AeadAlgorithm.AES_GCM, 32, 32),
+    BLAKE3_CHACHA20_POLY1305(
+            "2022-blake3-chacha20-poly1305", Family.AEAD_2022, AeadAlgorithm.CHACHA20_POLY1305, 32, 32),
+    BLAKE3_CHACHA8_POLY1305(
+            "2022-blake3-chacha8-poly1305", Family.AEAD_2022, AeadAlgorithm.CHACHA8_POLY1305, 32, 32);
+
+    /** The protocol generation a method belongs to; it decides framing and key handling. */
+    public enum Family {
+        /** SIP004: password through EVP_BytesToKey, HKDF-SHA1 session subkeys. */
+        AEAD,
+        /** SIP022: base64 pre-shared key, BLAKE3 session subkeys, timestamps and replay protection. */
+        AEAD_2022
+    }
+
+    private final String methodName;
+    private final Family family;
+    private final AeadAlgorithm algorithm;
+    private final int keySize;
+    private final int saltSize;
+
+    CipherKind(String methodName, Family family, AeadAlgorithm algorithm, int keySize, int saltSize) {
+        this.methodName = methodName;
+        this.family = family;
+        this.algorithm = algorithm;
+        this.keySize = keySize;
+        this.saltSize = saltSize;
+    }
+
+    /** The name used in configs, URLs and on the command line, e.g. {@code aes-256-gcm}. */
+    public String methodName() {
+        return methodName;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    public AeadAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    public int saltSize() {
+        return saltSize;
+    }
+
+    public int tagSize() {
+        return algorithm.tagSize();
+    }
+
+    public int nonceSize() {
+        return algorithm.nonceSize();
+    }
+
+    /**
+     * The AEAD used for SIP022 UDP packets: the same as for TCP except the ChaCha methods, whose UDP
+     * packets use the XChaCha construction with a random 24-byte nonce.
+     */
+    public AeadAlgorithm udpAlgorithm() {
+        if (family == Family.AEAD_2022) {
+            if (algorithm == AeadAlgorithm.CHACHA20_POLY1305) {
+                return AeadAlgorithm.XCHACHA20_POLY1305;
+            }
+            if (algorithm == AeadAlgorithm.CHACHA8_POLY1305) {
+                return AeadAlgorithm.XCHACHA8_POLY1305;
+            }
+        }
+        return algorithm;
+    }
+
+    @Override
+    public String toString() {
+        return methodName;
+    }
+
+    /** Looks a method up by name, case-insensitively, accepting the aliases other implementations use. */
+    public static Optional<CipherKind> find(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("chacha20-poly1305")) {
+            wanted = CHACHA20_IETF_POLY1305.methodName;
+        } else if (wanted.equals("xchacha20-poly1305")) {
+            wanted = XCHACHA20_IETF_POLY1305.methodName;
+        }
+        for (CipherKind kind : values()) {
+            if (kind.methodName.equals(wanted)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Looks a method up by name.
+     *
+     * @throws IllegalArgumentException naming the unknown method and listing the supported ones
+     */
+    public static CipherKind of(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException(
+                "unsupported method '" + name + "'; supported: " + supportedNames()));
+    }
+
+    /** The supported method names, comma-separated, in a stable order. */
+    public static String supportedNames() {
+        return Arrays.stream(values()).map(CipherKind::methodName).collect(Collectors.joining(", "));
+    }
+}
