@@ -1,0 +1,86 @@
+package dev.ssjvm.service.local;
+
+import dev.ssjvm.core.address.HostAndPort;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tunnel front end ({@code -L host:port}, as ss-tunnel): every accepted connection is relayed
+ * through the Shadowsocks server to one fixed target.
+ */
+final class TunnelHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelHandler.class);
+
+    private final ServerConnector connector;
+    private final InetSocketAddress target;
+    private final List<ByteBuf> pending = new ArrayList<>(1);
+    private boolean inputEnded;
+
+    TunnelHandler(ServerConnector connector, InetSocketAddress target) {
+        this.connector = connector;
+        this.target = target;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(false);
+        connector.connect(ctx.channel().eventLoop(), target).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                LOG.warn("cannot reach server for tunnel to {}: {}", HostAndPort.format(target), f.cause().getMessage());
+                ctx.close();
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                f.channel().close();
+                return;
+            }
+            LocalRelay.start(ctx.channel(), f.channel(), pending, inputEnded, TunnelHandler.class);
+        });
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            pending.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded = true;
+        } else if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (ByteBuf buf : pending) {
+            buf.release();
+        }
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

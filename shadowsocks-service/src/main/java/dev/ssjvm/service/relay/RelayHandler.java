@@ -1,0 +1,133 @@
+package dev.ssjvm.service.relay;
+
+import dev.ssjvm.core.tcp.ProtocolViolation;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies everything read on its channel to the peer channel: one instance on each side of a relayed
+ * connection.
+ *
+ * <ul>
+ *   <li>Back-pressure: when the peer cannot take more, this channel stops reading until the peer
+ *       drains ({@code autoRead} follows the peer's writability).
+ *   <li>Half-close: end of input here becomes a shutdown of the peer's output once everything before
+ *       it is flushed; a channel whose both directions are finished is closed.
+ *   <li>Close: when this channel goes away the peer is flushed and closed.
+ *   <li>A {@link ProtocolViolation} on this channel drops the peer at once and leaves this channel to
+ *       drain until its idle timeout, so a prober learns nothing from the moment of the close.
+ * </ul>
+ *
+ * <p>Buffers read here are handed to the peer's write, which releases them; if the peer is gone
+ * they are released here.
+ */
+public final class RelayHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
+
+    private final Channel peer;
+
+    public RelayHandler(Channel peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!peer.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        peer.write(msg, peer.voidPromise());
+        if (!peer.isWritable()) {
+            peer.flush();
+            if (!peer.isWritable()) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        peer.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && peer.isActive()) {
+            peer.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            shutdownOutputWhenFlushed(peer);
+            if (ctx.channel() instanceof DuplexChannel duplex && duplex.isOutputShutdown()) {
+                ctx.close();
+            }
+        } else if (evt instanceof ProtocolViolation violation) {
+            LOG.debug("{} sent bad data mid-stream ({}); dropping {}", ctx.channel().remoteAddress(),
+                    violation.reason(), peer.remoteAddress());
+            RelayHandler peerRelay = peer.pipeline().get(RelayHandler.class);
+            if (peerRelay != null) {
+                peer.pipeline().remove(peerRelay);
+            }
+            peer.close();
+        } else if (evt instanceof IdleStateEvent) {
+            LOG.debug("{} idle, closing", ctx.channel().remoteAddress());
+            ctx.close();
+            peer.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeWhenFlushed(peer);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+        closeWhenFlushed(peer);
+    }
+
+    /** Flushes what is queued, then sends FIN; closes the channel if its input has ended too. */
+    static void shutdownOutputWhenFlushed(Channel channel) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+            if (!flushed.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+                channel.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener((ChannelFutureListener) shut -> {
+                if (!shut.isSuccess() || duplex.isInputShutdown()) {
+                    channel.close();
+                }
+            });
+        });
+    }
+
+    static void closeWhenFlushed(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}

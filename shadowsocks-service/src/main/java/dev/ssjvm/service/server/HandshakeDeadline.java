@@ -1,0 +1,54 @@
+package dev.ssjvm.service.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes a new connection that has not become a relay within the handshake timeout, counted from
+ * accept. It does not care why: no data, too little data, or bad data being drained all end at the
+ * same moment, which is what makes the server's reaction independent of what a prober sends.
+ */
+final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadline.class);
+
+    private final long timeoutNanos;
+    private ScheduledFuture<?> timer;
+
+    HandshakeDeadline(Duration timeout) {
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            arm(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        arm(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void arm(ChannelHandlerContext ctx) {
+        if (timer == null) {
+            timer = ctx.executor().schedule(() -> {
+                LOG.debug("{} no valid request within the handshake timeout, closing", ctx.channel().remoteAddress());
+                ctx.close();
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ssjvm.service.server;
+
+import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.dns.DnsResolver;
+import dev.ssjvm.service.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetSocketAddress;
+
+/** What every connection of one server shares: settings, DNS, the block list, outbound options. */
+final class ServerContext {
+    private final ServerSettings settings;
+    private final DnsResolver resolver;
+    private final Transport transport;
+    private final InetSocketAddress outboundBind;
+
+    ServerContext(ServerSettings settings, DnsResolver resolver, Transport transport) {
+        this.settings = settings;
+        this.resolver = resolver;
+        this.transport = transport;
+        this.outboundBind = settings.outboundBindAddress() == null
+                ? null : new InetSocketAddress(settings.outboundBindAddress(), 0);
+    }
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    DnsResolver resolver() {
+        return resolver;
+    }
+
+    IpRangeSet forbidden() {
+        return settings.forbidden();
+    }
+
+    /** A bootstrap for a connection to a target, on the loop of the client connection. */
+    Bootstrap outbound(EventLoop loop) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, settings.noDelay())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(settings.timeout().toMillis(), 30_000))
+                .handler(new ChannelInboundHandlerAdapter());
+        if (outboundBind != null) {
+            b.localAddress(outboundBind);
+        }
+        return b;
+    }
+}

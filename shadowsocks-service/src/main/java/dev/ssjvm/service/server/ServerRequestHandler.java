@@ -1,0 +1,155 @@
+package dev.ssjvm.service.server;
+
+import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.tcp.ProtocolViolation;
+import dev.ssjvm.core.tcp.ProxyRequest;
+import dev.ssjvm.service.relay.Relay;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request stage of a server connection (the original's ADDR, DNS and CONNECTING stages): takes
+ * the {@link ProxyRequest} from the codec, resolves the target on this connection's event loop,
+ * checks it against the block list, connects, and hands both channels to the relay.
+ *
+ * <p>Payload that arrives before the target is connected is kept (reading pauses meanwhile) and
+ * written first. Owns those buffers until the relay takes them; releases them if the connection
+ * dies first.
+ */
+final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
+
+    private final ServerContext server;
+    private final List<ByteBuf> pending = new ArrayList<>(2);
+    private ProxyRequest request;
+    private boolean violated;
+    private boolean inputEnded;
+    private Channel outbound;
+
+    ServerRequestHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ProxyRequest proxyRequest && request == null && !violated) {
+            request = proxyRequest;
+            ctx.channel().config().setAutoRead(false);
+            resolve(ctx, proxyRequest.target());
+        } else if (msg instanceof ByteBuf buf && request != null && !violated) {
+            pending.add(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void resolve(ChannelHandlerContext ctx, InetSocketAddress target) {
+        if (!target.isUnresolved()) {
+            connect(ctx, target);
+            return;
+        }
+        server.resolver().resolve(ctx.channel().eventLoop(), target).addListener((Future<InetSocketAddress> f) -> {
+            if (!ctx.channel().isActive() || violated) {
+                return;
+            }
+            if (f.isSuccess()) {
+                connect(ctx, f.getNow());
+            } else {
+                LOG.debug("{} -> {}: cannot resolve: {}", ctx.channel().remoteAddress(), target.getHostString(),
+                        f.cause().getMessage());
+                ctx.close();
+            }
+        });
+    }
+
+    private void connect(ChannelHandlerContext ctx, InetSocketAddress resolved) {
+        InetAddress ip = resolved.getAddress();
+        if (server.forbidden().contains(ip)) {
+            LOG.info("{} -> {}: blocked, {} is in forbidden_ip", ctx.channel().remoteAddress(),
+                    describe(request.target()), ip.getHostAddress());
+            ctx.close();
+            return;
+        }
+        LOG.debug("{} -> {} ({})", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress());
+        ChannelFuture connected = server.outbound(ctx.channel().eventLoop()).connect(resolved);
+        outbound = connected.channel();
+        connected.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                LOG.debug("{} -> {}: {}", ctx.channel().remoteAddress(), describe(request.target()),
+                        f.cause().getMessage());
+                ctx.close();
+                return;
+            }
+            if (!ctx.channel().isActive() || violated) {
+                f.channel().close();
+                return;
+            }
+            Relay.start(ctx.channel(), f.channel(), pending, inputEnded, HandshakeDeadline.class,
+                    ServerRequestHandler.class);
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ProtocolViolation violation) {
+            LOG.debug("{} bad request ({}); draining until the handshake timeout", ctx.channel().remoteAddress(),
+                    violation.reason());
+            violated = true;
+            releasePending();
+            if (outbound != null) {
+                outbound.close();
+            }
+            ctx.channel().config().setAutoRead(true); // keep reading so the drain goes on
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            if (request == null || violated) {
+                ctx.close();
+            } else {
+                inputEnded = true;
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        if (outbound != null) {
+            outbound.close();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void releasePending() {
+        for (ByteBuf buf : pending) {
+            buf.release();
+        }
+        pending.clear();
+    }
+
+    private static String describe(InetSocketAddress target) {
+        return HostAndPort.format(target);
+    }
+}

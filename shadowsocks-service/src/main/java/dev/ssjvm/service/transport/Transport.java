@@ -1,0 +1,139 @@
+package dev.ssjvm.service.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.kqueue.KQueue;
+import io.netty.channel.kqueue.KQueueDatagramChannel;
+import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueServerSocketChannel;
+import io.netty.channel.kqueue.KQueueSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
+
+/**
+ * The I/O transport, picked once at start as the Python original picked its event loop: native epoll
+ * on Linux, kqueue on BSD and macOS, Java NIO everywhere else.
+ */
+public final class Transport {
+
+    public enum Kind { EPOLL, KQUEUE, NIO }
+
+    private final Kind kind;
+    private final String fallbackReason;
+
+    private Transport(Kind kind, String fallbackReason) {
+        this.kind = kind;
+        this.fallbackReason = fallbackReason;
+    }
+
+    /** The fastest transport available here. */
+    public static Transport automatic() {
+        if (Epoll.isAvailable()) {
+            return new Transport(Kind.EPOLL, null);
+        }
+        if (KQueue.isAvailable()) {
+            return new Transport(Kind.KQUEUE, null);
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String reason = os.contains("linux") ? "epoll unavailable: " + Epoll.unavailabilityCause() : null;
+        return new Transport(Kind.NIO, reason);
+    }
+
+    /**
+     * @param name {@code auto}, {@code epoll}, {@code kqueue} or {@code nio}
+     * @throws IllegalArgumentException if the named transport cannot run here
+     */
+    public static Transport named(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return automatic();
+            case "epoll":
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalArgumentException("epoll is not available: " + Epoll.unavailabilityCause());
+                }
+                return new Transport(Kind.EPOLL, null);
+            case "kqueue":
+                if (!KQueue.isAvailable()) {
+                    throw new IllegalArgumentException("kqueue is not available: " + KQueue.unavailabilityCause());
+                }
+                return new Transport(Kind.KQUEUE, null);
+            case "nio":
+                return new Transport(Kind.NIO, null);
+            default:
+                throw new IllegalArgumentException("unknown transport '" + name + "'; use auto, epoll, kqueue or nio");
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** For the startup log: the transport and, if we fell back to NIO on Linux, why. */
+    public String describe() {
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        return fallbackReason == null ? name : name + " (" + fallbackReason + ")";
+    }
+
+    /** @param threads 0 for one per available processor */
+    public EventLoopGroup newEventLoopGroup(int threads, String threadPrefix) {
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory(threadPrefix, true), ioHandlerFactory());
+    }
+
+    private IoHandlerFactory ioHandlerFactory() {
+        switch (kind) {
+            case EPOLL:
+                return EpollIoHandler.newFactory();
+            case KQUEUE:
+                return KQueueIoHandler.newFactory();
+            default:
+                return NioIoHandler.newFactory();
+        }
+    }
+
+    public Class<? extends ServerSocketChannel> serverSocketChannel() {
+        switch (kind) {
+            case EPOLL:
+                return EpollServerSocketChannel.class;
+            case KQUEUE:
+                return KQueueServerSocketChannel.class;
+            default:
+                return NioServerSocketChannel.class;
+        }
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        switch (kind) {
+            case EPOLL:
+                return EpollSocketChannel.class;
+            case KQUEUE:
+                return KQueueSocketChannel.class;
+            default:
+                return NioSocketChannel.class;
+        }
+    }
+
+    public Class<? extends DatagramChannel> datagramChannel() {
+        switch (kind) {
+            case EPOLL:
+                return EpollDatagramChannel.class;
+            case KQUEUE:
+                return KQueueDatagramChannel.class;
+            default:
+                return NioDatagramChannel.class;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ssjvm.service.testing;
+
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.config.LocalListener;
+import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.local.ShadowsocksLocal;
+import dev.ssjvm.service.server.ShadowsocksServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Our sslocal and ssserver, in process, on loopback ports, with a test DNS (target.test -> 127.0.0.1)
+ * and a test target. The local side has a SOCKS5 listener and a tunnel to the target.
+ */
+public final class ProxyStack implements AutoCloseable {
+    public static final String TARGET_NAME = "target.test";
+
+    public final TestDns dns;
+    public final TestTarget target;
+    public final ShadowsocksServer server;
+    public final ShadowsocksLocal local;
+
+    private ProxyStack(TestDns dns, TestTarget target, ShadowsocksServer server, ShadowsocksLocal local) {
+        this.dns = dns;
+        this.target = target;
+        this.server = server;
+        this.local = local;
+    }
+
+    public static ProxyStack start(CipherKind method, String password) throws IOException {
+        return start(method, password, Map.of());
+    }
+
+    public static ProxyStack start(CipherKind method, String password, Map<String, String> socksUsers)
+            throws IOException {
+        TestDns dns = new TestDns().add(TARGET_NAME, InetAddress.getLoopbackAddress());
+        TestTarget target = new TestTarget();
+        ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, password, dns).build());
+        InetSocketAddress serverAddress = server.tcpAddresses().get(0);
+        LocalSettings localSettings = LocalSettings.of(
+                List.of(new ServerEndpoint("127.0.0.1", serverAddress.getPort(), method, password)),
+                List.of(LocalListener.socks("127.0.0.1", 0),
+                        LocalListener.tunnel("127.0.0.1", 0, InetSocketAddress.createUnresolved(TARGET_NAME, target.port()))))
+                .withSocksUsers(socksUsers);
+        ShadowsocksLocal local = ShadowsocksLocal.start(localSettings);
+        return new ProxyStack(dns, target, server, local);
+    }
+
+    /** Server settings for tests: loopback, ephemeral port, loopback targets allowed, test DNS. */
+    public static ServerSettings.Builder serverSettings(CipherKind method, String password, TestDns dns) {
+        return ServerSettings.builder()
+                .endpoint(new ServerEndpoint("127.0.0.1", 0, method, password))
+                .forbidden(IpRangeSet.empty())
+                .nameServers(List.of(dns.address()))
+                .handshakeTimeout(Duration.ofSeconds(10));
+    }
+
+    public InetSocketAddress socks() {
+        return local.tcpAddresses().get(0);
+    }
+
+    public InetSocketAddress tunnel() {
+        return local.tcpAddresses().get(1);
+    }
+
+    public InetSocketAddress serverAddress() {
+        return server.tcpAddresses().get(0);
+    }
+
+    @Override
+    public void close() throws IOException {
+        local.close();
+        server.close();
+        target.close();
+        dns.close();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ssjvm.service.testing;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A target server written with plain blocking JDK sockets, independent of the code under test. The
+ * first byte of each connection picks a mode:
+ *
+ * <ul>
+ *   <li>{@code E}: echo everything; on end of input, finish echoing and half-close.
+ *   <li>{@code U} + u64 length: read that many bytes, answer their SHA-256, close.
+ *   <li>{@code D} + u64 length: send that many bytes of {@link TestData#stream}, close.
+ * </ul>
+ */
+public final class TestTarget implements AutoCloseable {
+    private final ServerSocket server;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-target");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final boolean speaksFirst;
+
+    public TestTarget() throws IOException {
+        this(InetAddress.getLoopbackAddress(), false);
+    }
+
+    /**
+     * @param speaksFirst greet every connection with {@link #BANNER} before reading, then echo
+     */
+    public TestTarget(InetAddress bind, boolean speaksFirst) throws IOException {
+        this.speaksFirst = speaksFirst;
+        server = new ServerSocket(0, 1000, bind);
+        pool.execute(this::acceptLoop);
+    }
+
+    public static final String BANNER = "220 banner from target\r\n";
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
+    }
+
+    /** Connections accepted so far: the proof that a request did or did not reach the target. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                accepted.incrementAndGet();
+                pool.execute(() -> {
+                    if (speaksFirst) {
+                        greetThenEcho(s);
+                    } else {
+                        serve(s);
+                    }
+                });
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void greetThenEcho(Socket s) {
+        try (s) {
+            s.getOutputStream().write(BANNER.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            echo(s, s.getInputStream(), s.getOutputStream());
+        } catch (IOException ignored) {
+            // the peer went away
+        }
+    }
+
+    private static void serve(Socket s) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            int mode = in.read();
+            switch (mode) {
+                case 'E' -> echo(s, in, out);
+                case 'U' -> {
+                    long length = new DataInputStream(in).readLong();
+                    MessageDigest sha = TestData.sha256();
+                    byte[] buf = new byte[65536];
+                    long left = length;
+                    while (left > 0) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                        if (n < 0) {
+                            return;
+                        }
+                        sha.update(buf, 0, n);
+                        left -= n;
+                    }
+                    out.write(sha.digest());
+                    out.flush();
+                }
+                case 'D' -> {
+                    long length = new DataInputStream(in).readLong();
+                    TestData.stream(length, out);
+                    out.flush();
+                }
+                default -> { }
+            }
+        } catch (IOException ignored) {
+            // the peer went away; nothing to do in a test target
+        }
+    }
+
+    private static void echo(Socket s, InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[65536];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+            out.flush();
+        }
+        s.shutdownOutput();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        pool.shutdownNow();
+    }
+}
