@@ -16,6 +16,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -37,6 +39,8 @@ public final class ShadowsocksLocal implements Closeable {
     private final LocalSettings settings;
     private final Transport transport;
     private final EventLoopGroup group;
+    /** Every accepted connection, so close() can end them all before the event loops stop. */
+    private final ChannelGroup connections;
     private final DnsResolver resolver;
     private final ServerConnector connector;
     private final List<Channel> listeners = new ArrayList<>();
@@ -53,6 +57,7 @@ public final class ShadowsocksLocal implements Closeable {
                     StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter)));
         }
         this.group = transport.newEventLoopGroup(settings.workerThreads(), "sslocal");
+        this.connections = new DefaultChannelGroup("sslocal-connections", group.next());
         this.resolver = new DnsResolver(transport, settings.nameServers(), settings.ipv6First());
         this.connector = new ServerConnector(remotes, transport, resolver, settings.noDelay(), settings.timeout());
         LOG.info("transport {}, crypto {}", transport.describe(), crypto.describe());
@@ -91,6 +96,7 @@ public final class ShadowsocksLocal implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
                         if (listener.protocol() == LocalListener.Protocol.SOCKS) {
                             ch.pipeline()
@@ -125,11 +131,17 @@ public final class ShadowsocksLocal implements Closeable {
         return out;
     }
 
+    /** Client connections open right now (accepted and not yet closed). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     @Override
     public void close() {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly();
         }
+        connections.close().awaitUninterruptibly();
         resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }

@@ -34,6 +34,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
 
     private final Channel peer;
+    private boolean draining;
 
     public RelayHandler(Channel peer) {
         this.peer = peer;
@@ -71,11 +72,16 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            if (draining) {
+                ctx.close(); // nothing more can arrive, so there is nothing left to drain
+                return;
+            }
             shutdownOutputWhenFlushed(peer);
             if (ctx.channel() instanceof DuplexChannel duplex && duplex.isOutputShutdown()) {
                 ctx.close();
             }
         } else if (evt instanceof ProtocolViolation violation) {
+            draining = true;
             LOG.debug("{} sent bad data mid-stream ({}); dropping {}", ctx.channel().remoteAddress(),
                     violation.reason(), peer.remoteAddress());
             RelayHandler peerRelay = peer.pipeline().get(RelayHandler.class);
@@ -94,7 +100,9 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closeWhenFlushed(peer);
+        if (!draining) {
+            closeWhenFlushed(peer);
+        }
         ctx.fireChannelInactive();
     }
 

@@ -15,6 +15,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -39,6 +41,8 @@ public final class ShadowsocksServer implements Closeable {
     private final ServerSettings settings;
     private final Transport transport;
     private final EventLoopGroup group;
+    /** Every accepted connection, so close() can end them all before the event loops stop. */
+    private final ChannelGroup connections;
     private final DnsResolver resolver;
     private final AeadFactory crypto;
     private final SaltFilter saltFilter;
@@ -50,6 +54,7 @@ public final class ShadowsocksServer implements Closeable {
         this.crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
                 : AeadFactory.preferring(settings.cryptoBackend());
         this.group = transport.newEventLoopGroup(settings.workerThreads(), "ssserver");
+        this.connections = new DefaultChannelGroup("ssserver-connections", group.next());
         this.resolver = new DnsResolver(transport, settings.nameServers(), settings.ipv6First());
         this.saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
     }
@@ -96,6 +101,7 @@ public final class ShadowsocksServer implements Closeable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS))
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
@@ -131,11 +137,17 @@ public final class ShadowsocksServer implements Closeable {
     }
 
     /** Stops accepting, closes every connection and the event loops. Safe to call twice. */
+    /** Client connections open right now (accepted and not yet closed). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     @Override
     public void close() {
         for (Channel ch : tcpListeners) {
             ch.close().awaitUninterruptibly();
         }
+        connections.close().awaitUninterruptibly();
         resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }

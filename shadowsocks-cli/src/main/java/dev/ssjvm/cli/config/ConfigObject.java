@@ -1,0 +1,240 @@
+package dev.ssjvm.cli.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One JSON object of a config file with typed, validating getters. Every error names the file and
+ * the full key path ({@code servers[1].server_port}) and says what was expected; values of secret
+ * keys are never repeated.
+ */
+public final class ConfigObject {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.ALLOW_COMMENTS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Set<String> SECRET_KEYS = Set.of("password", "key", "psk", "iPSK", "uPSK");
+
+    private final String file;
+    private final String path;
+    private final ObjectNode node;
+
+    private ConfigObject(String file, String path, ObjectNode node) {
+        this.file = file;
+        this.path = path;
+        this.node = node;
+    }
+
+    /** An empty object, for when no config file is given. */
+    public static ConfigObject empty() {
+        return new ConfigObject("(no config file)", "", JsonNodeFactory.instance.objectNode());
+    }
+
+    public static ConfigObject read(Path file) throws ConfigException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot read: " + e.getMessage());
+        }
+        return parse(name, text);
+    }
+
+    public static ConfigObject parse(String name, String text) throws ConfigException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ConfigException(name + ": not valid JSON" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException(name + ": the config must be a JSON object ({...})");
+        }
+        return new ConfigObject(name, "", (ObjectNode) root);
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public boolean has(String key) {
+        JsonNode v = node.get(key);
+        return v != null && !v.isNull();
+    }
+
+    private JsonNode get(String key) {
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    public ConfigException error(String key, String expected) {
+        JsonNode v = get(key);
+        String got = v == null ? "nothing" : describe(key, v);
+        return new ConfigException(file + ": key '" + qualified(key) + "': expected " + expected + ", got " + got);
+    }
+
+    /** An error about a key whose value is present but wrong for a reason the caller explains. */
+    public ConfigException invalid(String key, String problem) {
+        return new ConfigException(file + ": key '" + qualified(key) + "': " + problem);
+    }
+
+    /** An error about a missing key. */
+    public ConfigException missing(String key, String hint) {
+        return new ConfigException(file + ": key '" + qualified(key) + "' is missing" + (hint == null ? "" : ": " + hint));
+    }
+
+    public String qualified(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static String describe(String key, JsonNode v) {
+        String type = v.isTextual() ? "a string" : v.isNumber() ? "a number" : v.isBoolean() ? "a boolean"
+                : v.isArray() ? "a list" : v.isObject() ? "an object" : v.getNodeType().name().toLowerCase(Locale.ROOT);
+        if (SECRET_KEYS.contains(key) || v.isContainerNode()) {
+            return type;
+        }
+        String text = v.toString();
+        return type + " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text);
+    }
+
+    public Optional<String> string(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            throw error(key, "a string");
+        }
+        return Optional.of(v.textValue());
+    }
+
+    /** A string, or a list of strings (the {@code server} key of libev takes both). */
+    public Optional<List<String>> stringOrList(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        if (v.isTextual()) {
+            out.add(v.textValue());
+        } else if (v.isArray()) {
+            for (JsonNode item : v) {
+                if (!item.isTextual()) {
+                    throw error(key, "a string or a list of strings");
+                }
+                out.add(item.textValue());
+            }
+        } else {
+            throw error(key, "a string or a list of strings");
+        }
+        return Optional.of(out);
+    }
+
+    public Optional<Integer> integer(String key, int min, int max) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String expected = "an integer " + min + "-" + max;
+        long value;
+        if (v.isIntegralNumber()) {
+            value = v.longValue();
+        } else if (v.isTextual() && v.textValue().trim().matches("\\d{1,10}")) {
+            value = Long.parseLong(v.textValue().trim());
+        } else {
+            throw error(key, expected);
+        }
+        if (value < min || value > max) {
+            throw error(key, expected);
+        }
+        return Optional.of((int) value);
+    }
+
+    public Optional<Integer> port(String key) throws ConfigException {
+        return integer(key, 1, 65535);
+    }
+
+    public Optional<Boolean> bool(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isBoolean()) {
+            throw error(key, "true or false");
+        }
+        return Optional.of(v.booleanValue());
+    }
+
+    public Optional<ConfigObject> object(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isObject()) {
+            throw error(key, "an object");
+        }
+        return Optional.of(new ConfigObject(file, qualified(key), (ObjectNode) v));
+    }
+
+    /** A list of objects, each checked. */
+    public Optional<List<ConfigObject>> objects(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isArray()) {
+            throw error(key, "a list of objects");
+        }
+        List<ConfigObject> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode item = v.get(i);
+            if (!item.isObject()) {
+                throw new ConfigException(file + ": key '" + qualified(key) + "[" + i + "]': expected an object, got "
+                        + describe(key, item));
+            }
+            out.add(new ConfigObject(file, qualified(key) + "[" + i + "]", (ObjectNode) item));
+        }
+        return Optional.of(out);
+    }
+
+    /** The keys of this object with their raw values, for maps such as {@code port_password}. */
+    public Iterator<Map.Entry<String, JsonNode>> fields() {
+        return node.fields();
+    }
+
+    /** A child entry of a map-like object viewed as an object, with its path. */
+    public ConfigObject childObject(String key) throws ConfigException {
+        return object(key).orElseThrow(() -> missing(key, null));
+    }
+
+    /** Keys present here that are not in {@code known}, for a warning. */
+    public List<String> unknownKeys(Set<String> known) {
+        List<String> unknown = new ArrayList<>();
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                unknown.add(qualified(k));
+            }
+        });
+        return unknown;
+    }
+}

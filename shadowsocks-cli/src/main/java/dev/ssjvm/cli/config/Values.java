@@ -1,0 +1,70 @@
+package dev.ssjvm.cli.config;
+
+import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.config.Mode;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Parsing of values shared by flags and config keys; errors say where the value came from. */
+final class Values {
+    private Values() {}
+
+    /** Where a value came from, for error messages: a flag or a config key. */
+    interface Origin {
+        ConfigException problem(String message);
+
+        static Origin flag(String flag) {
+            return message -> new ConfigException("flag " + flag + ": " + message);
+        }
+
+        static Origin key(ConfigObject config, String key) {
+            return message -> config.invalid(key, message);
+        }
+    }
+
+    static <T> T parse(String text, Origin origin, Function<String, T> parser) throws ConfigException {
+        try {
+            return parser.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw origin.problem(e.getMessage());
+        }
+    }
+
+    static CipherKind method(String text, Origin origin) throws ConfigException {
+        return parse(text, origin, CipherKind::of);
+    }
+
+    static Mode mode(String text, Origin origin) throws ConfigException {
+        return parse(text, origin, Mode::parse);
+    }
+
+    static IpRangeSet ipRanges(String text, Origin origin) throws ConfigException {
+        return parse(text, origin, IpRangeSet::parse);
+    }
+
+    /** Name servers as IP[:port] (default port 53), comma-separated; no DNS is needed to read them. */
+    static List<InetSocketAddress> nameServers(List<String> texts, Origin origin) throws ConfigException {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String text : texts) {
+            for (String item : text.split(",")) {
+                String s = item.trim();
+                if (s.isEmpty()) {
+                    continue;
+                }
+                InetSocketAddress address = parse(s, origin, v -> {
+                    boolean hasPort = v.startsWith("[") ? v.contains("]:") : v.indexOf(':') == v.lastIndexOf(':') && v.contains(":");
+                    return hasPort ? HostAndPort.parse(v) : HostAndPort.of(v, 53);
+                });
+                if (address.isUnresolved()) {
+                    throw origin.problem("name server '" + s + "' must be an IP address");
+                }
+                out.add(address);
+            }
+        }
+        return out;
+    }
+}

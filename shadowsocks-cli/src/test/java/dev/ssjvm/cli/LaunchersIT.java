@@ -1,0 +1,174 @@
+package dev.ssjvm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ssjvm.service.testing.ExternalPeer;
+import dev.ssjvm.service.testing.HttpTarget;
+import dev.ssjvm.service.testing.TestData;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers in bin/ as a user runs them, as separate processes, driven by curl. Runs after
+ * 'package', so the launchers find the jar already built.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class LaunchersIT {
+    private static final Path ROOT = Path.of(System.getProperty("ssjvm.root", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    /** The exact invocations (other port numbers), then curl through them. */
+    @Test
+    void exactInvocationsWorkAndTheDefaultBlockListGuardsLoopback() throws Exception {
+        int serverPort = ExternalPeer.freePort();
+        int socksPort = ExternalPeer.freePort();
+        try (HttpTarget http = new HttpTarget();
+                Launched server = Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-k", "secret", "-m", "aes-256-gcm").awaitTcp(serverPort);
+                Launched local = Launched.start(dir, "sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-b", "127.0.0.1", "-l", "" + socksPort, "-k", "secret", "-m", "aes-256-gcm").awaitTcp(socksPort)) {
+            ExternalPeer.Result result = curl(socksPort, "http://127.0.0.1:" + http.port() + "/bytes/100");
+            assertThat(result.exitCode()).as("the default forbidden_ip refuses the server's own loopback").isNotZero();
+            assertThat(http.requests()).isZero();
+            assertThat(server.log()).contains("blocked").contains("forbidden_ip");
+            assertThat(server.log()).contains("ready; connect a client with: sslocal -s 127.0.0.1 -p " + serverPort)
+                    .doesNotContain("secret");
+        }
+    }
+
+    @Test
+    void serverLocalAndTunnelRelayWhenLoopbackIsAllowed() throws Exception {
+        int serverPort = ExternalPeer.freePort();
+        int socksPort = ExternalPeer.freePort();
+        int tunnelPort = ExternalPeer.freePort();
+        try (HttpTarget http = new HttpTarget();
+                Launched server = Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-k", "secret", "-m", "chacha20-ietf-poly1305", "--forbidden-ip", "", "-v").awaitTcp(serverPort);
+                Launched local = Launched.start(dir, "sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-b", "127.0.0.1", "-l", "" + socksPort, "-k", "secret", "-m", "chacha20-ietf-poly1305")
+                        .awaitTcp(socksPort);
+                Launched tunnel = Launched.start(dir, "sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-b", "127.0.0.1", "-l", "" + tunnelPort, "-k", "secret", "-m", "chacha20-ietf-poly1305",
+                        "-L", "127.0.0.1:" + http.port()).awaitTcp(tunnelPort)) {
+            ExternalPeer.Result viaSocks = curl(socksPort, "http://localhost:" + http.port() + "/bytes/1000000");
+            assertThat(viaSocks.exitCode()).as(viaSocks.stderr()).isZero();
+            assertThat(TestData.sha256().digest(viaSocks.stdout())).isEqualTo(TestData.streamHash(1_000_000));
+            ExternalPeer.Result viaTunnel = ExternalPeer.run(60, "curl", "-sS", "--max-time", "30",
+                    "http://127.0.0.1:" + tunnelPort + "/bytes/500000");
+            assertThat(viaTunnel.exitCode()).as(viaTunnel.stderr()).isZero();
+            assertThat(TestData.sha256().digest(viaTunnel.stdout())).isEqualTo(TestData.streamHash(500_000));
+            assertThat(server.log()).contains("-> localhost:" + http.port());
+        }
+    }
+
+    @Test
+    void sigtermShutsDownCleanlyAndRemovesThePidFile() throws Exception {
+        int serverPort = ExternalPeer.freePort();
+        Path pidFile = dir.resolve("ssserver.pid");
+        Launched server = Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + serverPort, "-k", "secret",
+                "-m", "aes-128-gcm", "-f", pidFile.toString()).awaitTcp(serverPort);
+        assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(server.process.pid()));
+        server.process.destroy(); // SIGTERM to the one process we started
+        assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.log()).contains("ssserver shutting down");
+        assertThat(pidFile).doesNotExist();
+        server.close();
+    }
+
+    @Test
+    void brokenConfigIsOneLineNamingFileAndKeyWithExitCode2() throws Exception {
+        Path config = dir.resolve("broken.json");
+        Files.writeString(config, "{\"server_port\": 8388, \"password\": \"x\", \"method\": \"aes-257-gcm\"}");
+        Launched run = Launched.start(dir, "ssserver", "-c", config.toString());
+        assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.process.exitValue()).isEqualTo(2);
+        List<String> lines = run.log().lines().filter(l -> !l.startsWith("building")).toList();
+        assertThat(lines).singleElement().asString()
+                .contains("broken.json").contains("key 'method'").contains("aes-257-gcm").doesNotContain("Exception");
+        run.close();
+
+        Launched badFlag = Launched.start(dir, "sslocal", "--no-such-flag");
+        assertThat(badFlag.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(badFlag.process.exitValue()).isEqualTo(2);
+        assertThat(badFlag.log().lines().toList()).singleElement().asString().contains("--no-such-flag");
+        badFlag.close();
+    }
+
+    @Test
+    void ssurlRoundTrip() throws Exception {
+        Path config = dir.resolve("client.json");
+        Files.writeString(config, "{\"server\": \"example.com\", \"server_port\": 8388, \"password\": \"p@ss\","
+                + " \"method\": \"aes-256-gcm\"}");
+        Launched encode = Launched.start(dir, "ssurl", "-e", config.toString());
+        assertThat(encode.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String url = encode.log().lines().filter(l -> l.startsWith("ss://")).findFirst().orElseThrow();
+        assertThat(url).isEqualTo("ss://YWVzLTI1Ni1nY206cEBzcw@example.com:8388");
+        encode.close();
+        Launched decode = Launched.start(dir, "ssurl", "-d", url);
+        assertThat(decode.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(decode.log()).contains("\"password\" : \"p@ss\"").contains("\"server_port\" : 8388");
+        decode.close();
+    }
+
+    private static ExternalPeer.Result curl(int socksPort, String url) throws Exception {
+        return ExternalPeer.run(60, "curl", "-sS", "--max-time", "10", "--socks5-hostname", "127.0.0.1:" + socksPort, url);
+    }
+
+    /** A launcher run as its own process; its output goes to a file. */
+    static final class Launched implements AutoCloseable {
+        final Process process;
+        final Path log;
+
+        private Launched(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+        }
+
+        static Launched start(Path dir, String launcher, String... args) throws IOException {
+            Path log = Files.createTempFile(dir, launcher, ".log");
+            List<String> command = new java.util.ArrayList<>();
+            command.add(ROOT.resolve("bin").resolve(launcher).toString());
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Launched(p, log);
+        }
+
+        Launched awaitTcp(int port) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("launcher exited with " + process.exitValue() + ":\n" + log());
+                }
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                    return this;
+                } catch (IOException notYet) {
+                    Thread.sleep(50);
+                }
+            }
+            throw new AssertionError("nothing listens on " + port + ":\n" + log());
+        }
+
+        String log() throws IOException {
+            return Files.readString(log);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

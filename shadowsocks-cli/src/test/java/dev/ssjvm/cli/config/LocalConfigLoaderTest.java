@@ -1,0 +1,86 @@
+package dev.ssjvm.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.config.LocalListener;
+import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.ServerEndpoint;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LocalConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private LocalSettings load(String json, String... args) throws Exception {
+        LocalOptions options = new LocalOptions();
+        new CommandLine(options).parseArgs(args);
+        if (json != null) {
+            Path file = dir.resolve("local.json");
+            Files.writeString(file, json);
+            options.config = file;
+        }
+        return LocalConfigLoader.load(options, w -> { });
+    }
+
+    private String error(String json, String... args) {
+        return org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> load(json, args))
+                .getMessage();
+    }
+
+    @Test
+    void theExactLibevInvocation() throws Exception {
+        LocalSettings s = load(null, "-s", "127.0.0.1", "-p", "8388", "-b", "127.0.0.1", "-l", "1080", "-k", "secret",
+                "-m", "aes-256-gcm");
+        assertThat(s.servers()).containsExactly(new ServerEndpoint("127.0.0.1", 8388, CipherKind.AES_256_GCM, "secret"));
+        assertThat(s.listeners()).containsExactly(LocalListener.socks("127.0.0.1", 1080));
+    }
+
+    @Test
+    void tunnelWithDashL() throws Exception {
+        LocalSettings s = load(null, "-s", "127.0.0.1", "-p", "8388", "-l", "5353", "-k", "secret", "-m", "aes-256-gcm",
+                "-L", "[::1]:53");
+        LocalListener tunnel = s.listeners().get(0);
+        assertThat(tunnel.protocol()).isEqualTo(LocalListener.Protocol.TUNNEL);
+        assertThat(tunnel.port()).isEqualTo(5353);
+        assertThat(tunnel.forwardTo().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+    }
+
+    @Test
+    void serverUrlPlainAndBase64() throws Exception {
+        LocalSettings s = load(null, "--server-url", "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388",
+                "--server-url", "ss://aes-128-gcm:p%40ss%3Aword@127.0.0.1:8389");
+        assertThat(s.servers().get(0)).isEqualTo(new ServerEndpoint("127.0.0.1", 8388, CipherKind.AES_256_GCM, "secret"));
+        assertThat(s.servers().get(1).method()).isEqualTo(CipherKind.AES_128_GCM);
+        assertThat(s.servers().get(1).password()).isEqualTo("p@ss:word");
+    }
+
+    @Test
+    void rustServersAndLocals() throws Exception {
+        LocalSettings s = load("""
+                {"servers": [{"server": "a.example", "server_port": 1, "password": "p", "method": "aes-128-gcm"}],
+                 "locals": [{"local_address": "127.0.0.1", "local_port": 1081},
+                            {"local_port": 5300, "protocol": "tunnel", "forward_address": "1.1.1.1", "forward_port": 53}],
+                 "socks5_users": {"alice": "wonderland"}}
+                """);
+        assertThat(s.servers().get(0).host()).isEqualTo("a.example");
+        assertThat(s.listeners()).hasSize(2);
+        assertThat(s.listeners().get(1).forwardTo()).isEqualTo(new InetSocketAddress("1.1.1.1", 53));
+        assertThat(s.socksUsers()).containsEntry("alice", "wonderland");
+    }
+
+    @Test
+    void errors() {
+        assertThat(error(null)).contains("--server-url").contains("-s HOST");
+        assertThat(error(null, "--server-url", "ss://bogus")).contains("flag --server-url");
+        assertThat(error(null, "-s", "h", "-p", "1", "-k", "x", "-L", "nope")).contains("flag -L");
+        assertThat(error(null, "-s", "h", "-p", "1", "-k", "x", "--socks-user", "alice")).contains("USER:PASSWORD");
+        assertThat(error("{\"locals\": [{\"local_port\": 1, \"protocol\": \"tunnel\"}], \"server\": \"h\","
+                + " \"server_port\": 1, \"password\": \"p\"}")).contains("locals[0].forward_address");
+    }
+}

@@ -1,0 +1,136 @@
+package dev.ssjvm.service.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real peer implementation (shadowsocks-libev, v2ray, curl, ...) run as a child process. Only the
+ * process started here is ever stopped, by its own handle.
+ *
+ * <p>When a binary is missing the test is skipped, unless {@code SSJVM_REQUIRE_PEERS=1} (CI sets it),
+ * in which case it fails: interop must never silently not run in CI.
+ */
+public final class ExternalPeer implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    private final String name;
+
+    private ExternalPeer(Process process, Path log, String name) {
+        this.process = process;
+        this.log = log;
+        this.name = name;
+    }
+
+    /** The absolute path of {@code binary} on the PATH; skips or fails the test when absent. */
+    public static String require(String binary) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, binary);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        String message = binary + " is not installed (apt-get install the peer packages; see .ci/run)";
+        if ("1".equals(System.getenv("SSJVM_REQUIRE_PEERS"))) {
+            fail(message + ", and SSJVM_REQUIRE_PEERS=1 forbids skipping");
+        }
+        Assumptions.abort(message);
+        return null;
+    }
+
+    public static ExternalPeer start(String... command) throws IOException {
+        String name = Path.of(command[0]).getFileName().toString();
+        Path log = Files.createTempFile("peer-" + name, ".log");
+        List<String> argv = new ArrayList<>(Arrays.asList(command));
+        argv.set(0, require(command[0]));
+        Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ExternalPeer(process, log, name);
+    }
+
+    /** Waits until something accepts TCP connections on {@code port}, failing with the peer's log if it dies. */
+    public ExternalPeer awaitTcp(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                fail(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return this;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        fail(name + " did not listen on " + port + " in time:\n" + log());
+        return this;
+    }
+
+    /** Gives a UDP-only peer time to bind; there is no handshake to wait for. */
+    public ExternalPeer awaitStart() throws Exception {
+        Thread.sleep(300);
+        if (!process.isAlive()) {
+            fail(name + " exited with " + process.exitValue() + ":\n" + log());
+        }
+        return this;
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        Files.deleteIfExists(log);
+    }
+
+    /** A TCP (and, usually, UDP) port that was free a moment ago. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs a short-lived command (curl, dig, ...) to completion and returns its exit code and output. */
+    public static Result run(long timeoutSeconds, String... command) throws Exception {
+        List<String> argv = new ArrayList<>(Arrays.asList(command));
+        argv.set(0, require(command[0]));
+        Path out = Files.createTempFile("cmd-out", ".bin");
+        Path err = Files.createTempFile("cmd-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                fail(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+            }
+            return new Result(p.exitValue(), Files.readAllBytes(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    public record Result(int exitCode, byte[] stdout, String stderr) {}
+}
