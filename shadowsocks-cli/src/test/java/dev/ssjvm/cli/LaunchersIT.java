@@ -68,6 +68,7 @@ class LaunchersIT {
             assertThat(viaTunnel.exitCode()).as(viaTunnel.stderr()).isZero();
             assertThat(TestData.sha256().digest(viaTunnel.stdout())).isEqualTo(TestData.streamHash(500_000));
             assertThat(server.log()).contains("-> localhost:" + http.port());
+            assertThat(server.log() + local.log() + tunnel.log()).as("logs never show the password").doesNotContain("secret");
         }
     }
 

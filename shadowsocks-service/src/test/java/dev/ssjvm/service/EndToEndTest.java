@@ -120,6 +120,32 @@ class EndToEndTest {
         }
     }
 
+    /**
+     * The HTTP/1.0 pattern: the client sends its request and half-closes at once, then a large
+     * response flows back through channels whose input has ended and whose writes must wait for the
+     * socket (this is what broke under Netty 4.2.18's epoll handler).
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"AES_256_GCM", "CHACHA20_IETF_POLY1305"})
+    void largeDownloadAfterTheClientHalfCloses(CipherKind method) throws Exception {
+        long size = 20L * 1024 * 1024;
+        try (ProxyStack stack = ProxyStack.start(method, "half-then-download")) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket s = Socks.connect(stack.socks(), ProxyStack.TARGET_NAME, stack.target.port())) {
+                    DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                    out.writeByte('D');
+                    out.writeLong(size);
+                    out.flush();
+                    s.shutdownOutput();
+                    Thread.sleep(100); // let the half-close settle everywhere before the bulk arrives
+                    TestData.Digest got = TestData.readAll(s.getInputStream());
+                    assertThat(got.count()).isEqualTo(size);
+                    assertThat(got.sha256()).isEqualTo(TestData.streamHash(size));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"AES_128_GCM", "XCHACHA20_IETF_POLY1305"})
     void tunnelForwardsToItsFixedTarget(CipherKind method) throws Exception {
@@ -187,6 +213,41 @@ class EndToEndTest {
             assertThat(tryConnect(stack, "alice", "wrong")).isFalse();
             assertThat(tryConnect(stack, "alice", "wonderland")).isTrue();
             assertThat(stack.target.accepted()).isEqualTo(1);
+        }
+    }
+
+    /** A server on 127.0.0.1 and ::1 at once; a client over IPv6 asks for an IPv6 literal (ATYP 4). */
+    @ParameterizedTest
+    @EnumSource(names = {"AES_256_GCM", "CHACHA20_IETF_POLY1305"})
+    void ipv6ListenersAndIpv6Targets(CipherKind method) throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (dev.ssjvm.service.testing.TestDns dns = new dev.ssjvm.service.testing.TestDns();
+                TestTarget target = new TestTarget(v6, false);
+                dev.ssjvm.service.server.ShadowsocksServer server = dev.ssjvm.service.server.ShadowsocksServer.start(
+                        ProxyStack.serverSettings(method, "six", dns)
+                                .endpoint(new dev.ssjvm.service.config.ServerEndpoint("::1", 0, method, "six"))
+                                .build())) {
+            assertThat(server.tcpAddresses()).hasSize(2);
+            int v6Port = server.tcpAddresses().get(1).getPort();
+            assertThat(server.tcpAddresses().get(1).getAddress()).isEqualTo(v6);
+            try (dev.ssjvm.service.local.ShadowsocksLocal local = dev.ssjvm.service.local.ShadowsocksLocal.start(
+                    dev.ssjvm.service.config.LocalSettings.of(
+                            List.of(new dev.ssjvm.service.config.ServerEndpoint("::1", v6Port, method, "six")),
+                            List.of(dev.ssjvm.service.config.LocalListener.socks("::1", 0))))) {
+                try (Socket s = new Socket(new java.net.Proxy(java.net.Proxy.Type.SOCKS, local.tcpAddresses().get(0)))) {
+                    s.setSoTimeout(20_000);
+                    s.connect(new InetSocketAddress(v6, target.port()), 10_000); // resolved: sent as ATYP 4
+                    byte[] payload = new byte[100_000];
+                    new Random(6).nextBytes(payload);
+                    s.getOutputStream().write('E');
+                    s.getOutputStream().write(payload);
+                    s.shutdownOutput();
+                    byte[] back = s.getInputStream().readAllBytes();
+                    assertThat(back.length).isEqualTo(payload.length);
+                    assertThat(Arrays.equals(back, payload)).isTrue();
+                }
+            }
+            assertThat(target.accepted()).isEqualTo(1);
         }
     }
 

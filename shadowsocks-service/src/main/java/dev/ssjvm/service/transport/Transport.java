@@ -1,19 +1,17 @@
 package dev.ssjvm.service.transport;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.kqueue.KQueue;
 import io.netty.channel.kqueue.KQueueDatagramChannel;
-import io.netty.channel.kqueue.KQueueIoHandler;
+import io.netty.channel.kqueue.KQueueEventLoopGroup;
 import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -26,6 +24,10 @@ import java.util.Locale;
 /**
  * The I/O transport, picked once at start as the Python original picked its event loop: native epoll
  * on Linux, kqueue on BSD and macOS, Java NIO everywhere else.
+ *
+ * <p>We stay on Netty 4.1: 4.2.18's epoll handler deletes an fd from the epoll set when its interest
+ * set becomes empty but then modifies it as if it were still there (ENOENT), which kills half-closed
+ * connections paused by back-pressure.
  */
 public final class Transport {
 
@@ -90,17 +92,14 @@ public final class Transport {
     /** @param threads 0 for one per available processor */
     public EventLoopGroup newEventLoopGroup(int threads, String threadPrefix) {
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        return new MultiThreadIoEventLoopGroup(n, new DefaultThreadFactory(threadPrefix, true), ioHandlerFactory());
-    }
-
-    private IoHandlerFactory ioHandlerFactory() {
+        DefaultThreadFactory factory = new DefaultThreadFactory(threadPrefix, true);
         switch (kind) {
             case EPOLL:
-                return EpollIoHandler.newFactory();
+                return new EpollEventLoopGroup(n, factory);
             case KQUEUE:
-                return KQueueIoHandler.newFactory();
+                return new KQueueEventLoopGroup(n, factory);
             default:
-                return NioIoHandler.newFactory();
+                return new NioEventLoopGroup(n, factory);
         }
     }
 
