@@ -20,11 +20,11 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(options.verbose.length);
+        Logging.configure(options.common.verbose.length);
         LocalSettings settings = LocalConfigLoader.load(options, LOG::warn);
-        Lifecycle.writePidFile(options.pidFile);
+        Lifecycle.writePidFile(options.common.pidFile);
         ShadowsocksLocal local = ShadowsocksLocal.start(settings);
-        Lifecycle.runUntilStopped("sslocal", local, options.pidFile);
+        Lifecycle.runUntilStopped("sslocal", local, options.common.pidFile);
         return 0;
     }
 }

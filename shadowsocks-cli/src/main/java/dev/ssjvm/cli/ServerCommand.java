@@ -21,16 +21,16 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(options.verbose.length);
+        Logging.configure(options.common.verbose.length);
         ServerSettings settings = ServerConfigLoader.load(options, LOG::warn);
-        Lifecycle.writePidFile(options.pidFile);
+        Lifecycle.writePidFile(options.common.pidFile);
         ShadowsocksServer server = ShadowsocksServer.start(settings);
         ServerEndpoint first = settings.endpoints().get(0);
         int port = server.tcpAddresses().isEmpty() ? first.port() : server.tcpAddresses().get(0).getPort();
         String host = first.host().equals("0.0.0.0") || first.host().equals("::") ? "<this server's address>" : first.host();
         LOG.info("ready; connect a client with: sslocal -s {} -p {} -m {} -k <password> -b 127.0.0.1 -l 1080",
                 host, port, first.method());
-        Lifecycle.runUntilStopped("ssserver", server, options.pidFile);
+        Lifecycle.runUntilStopped("ssserver", server, options.common.pidFile);
         return 0;
     }
 }

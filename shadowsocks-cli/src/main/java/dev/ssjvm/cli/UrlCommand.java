@@ -38,7 +38,7 @@ final class UrlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (action.encode != null) {
             LocalOptions options = new LocalOptions();
-            options.config = action.encode;
+            options.common.config = action.encode;
             for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
                 out.println(new ShadowsocksUrl(s.method(), s.password(), s.host(), s.port(), s.plugin(),
                         s.pluginOptions(), s.remarks()).toUri());

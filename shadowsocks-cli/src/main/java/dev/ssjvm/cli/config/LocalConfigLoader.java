@@ -35,31 +35,31 @@ public final class LocalConfigLoader {
     private LocalConfigLoader() {}
 
     public static LocalSettings load(LocalOptions flags, Consumer<String> warnings) throws ConfigException {
-        ConfigObject config = flags.config == null ? ConfigObject.empty() : ConfigObject.read(flags.config);
+        ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
         config.unknownKeys(KNOWN_KEYS).forEach(k -> warnings.accept(config.file() + ": unknown key '" + k + "' ignored"));
 
         List<ServerEndpoint> servers = servers(flags, config);
         List<LocalListener> listeners = listeners(flags, config);
         Map<String, String> users = socksUsers(flags, config);
 
-        Mode mode = flags.udpOnly ? Mode.UDP_ONLY : flags.tcpAndUdp ? Mode.TCP_AND_UDP
+        Mode mode = flags.common.udpOnly ? Mode.UDP_ONLY : flags.common.tcpAndUdp ? Mode.TCP_AND_UDP
                 : config.has("mode") ? Values.mode(config.string("mode").get(), Origin.key(config, "mode")) : Mode.TCP_ONLY;
-        int timeout = flags.timeout != null ? ServerConfigLoader.positive(flags.timeout, "-t")
+        int timeout = flags.common.timeout != null ? ServerConfigLoader.positive(flags.common.timeout, "-t")
                 : config.integer("timeout", 1, 86_400 * 7).orElse((int) ServerSettings.DEFAULT_TIMEOUT.toSeconds());
         List<InetSocketAddress> nameServers = List.of();
-        if (flags.nameServers != null) {
-            nameServers = Values.nameServers(flags.nameServers, Origin.flag("-d"));
+        if (flags.common.nameServers != null) {
+            nameServers = Values.nameServers(flags.common.nameServers, Origin.flag("-d"));
         } else if (config.has("nameserver") || config.has("dns")) {
             String key = config.has("nameserver") ? "nameserver" : "dns";
             nameServers = Values.nameServers(config.stringOrList(key).get(), Origin.key(config, key));
         }
-        boolean noDelay = flags.noDelay != null ? flags.noDelay : config.bool("no_delay").orElse(true);
-        String backend = flags.cryptoBackend != null ? flags.cryptoBackend : config.string("crypto_backend").orElse(null);
-        String transport = flags.transport != null ? flags.transport : config.string("transport").orElse("auto");
-        int workers = flags.workers != null ? ServerConfigLoader.positive(flags.workers, "--workers")
+        boolean noDelay = flags.common.noDelay != null ? flags.common.noDelay : config.bool("no_delay").orElse(true);
+        String backend = flags.common.cryptoBackend != null ? flags.common.cryptoBackend : config.string("crypto_backend").orElse(null);
+        String transport = flags.common.transport != null ? flags.common.transport : config.string("transport").orElse("auto");
+        int workers = flags.common.workers != null ? ServerConfigLoader.positive(flags.common.workers, "--workers")
                 : config.integer("workers", 1, 1024).orElse(0);
         return new LocalSettings(servers, listeners, mode, Duration.ofSeconds(timeout), users, nameServers,
-                flags.ipv6First || config.bool("ipv6_first").orElse(false), noDelay, backend, transport, workers);
+                flags.common.ipv6First || config.bool("ipv6_first").orElse(false), noDelay, backend, transport, workers);
     }
 
     private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config) throws ConfigException {
@@ -88,7 +88,7 @@ public final class LocalConfigLoader {
             String host = flags.server != null ? flags.server
                     : config.has("server") ? config.stringOrList("server").get().get(0) : null;
             Integer port = flags.serverPort != null ? flags.serverPort : config.port("server_port").orElse(null);
-            String password = flags.password != null ? flags.password : config.string("password").orElse(null);
+            String password = flags.common.password != null ? flags.common.password : config.string("password").orElse(null);
             if (host == null || port == null || password == null) {
                 throw new ConfigException("no server: give --server-url ss://..., or -s HOST -p PORT -k PASSWORD"
                         + " (or the config keys server, server_port, password)");
@@ -97,8 +97,8 @@ public final class LocalConfigLoader {
                 throw new ConfigException("flag -p: port must be 1-65535, got " + port);
             }
             servers.add(new ServerEndpoint(host, port, topLevelMethod(flags, config), password,
-                    flags.plugin != null ? flags.plugin : config.string("plugin").orElse(null),
-                    flags.pluginOptions != null ? flags.pluginOptions : config.string("plugin_opts").orElse(null), null));
+                    flags.common.plugin != null ? flags.common.plugin : config.string("plugin").orElse(null),
+                    flags.common.pluginOptions != null ? flags.common.pluginOptions : config.string("plugin_opts").orElse(null), null));
         }
         if (servers.isEmpty()) {
             throw new ConfigException(config.file() + ": no enabled server in 'servers'");
@@ -113,8 +113,8 @@ public final class LocalConfigLoader {
     }
 
     private static CipherKind topLevelMethod(LocalOptions flags, ConfigObject config) throws ConfigException {
-        if (flags.method != null) {
-            return Values.method(flags.method, Origin.flag("-m"));
+        if (flags.common.method != null) {
+            return Values.method(flags.common.method, Origin.flag("-m"));
         }
         if (config.has("method")) {
             return Values.method(config.string("method").get(), Origin.key(config, "method"));

@@ -37,19 +37,19 @@ public final class ServerConfigLoader {
      * @param warnings receives one line per ignored unknown key
      */
     public static ServerSettings load(ServerOptions flags, Consumer<String> warnings) throws ConfigException {
-        ConfigObject config = flags.config == null ? ConfigObject.empty() : ConfigObject.read(flags.config);
+        ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
         config.unknownKeys(KNOWN_KEYS).forEach(k -> warnings.accept(config.file() + ": unknown key '" + k + "' ignored"));
 
         List<String> hosts = flags.hosts != null ? flags.hosts
                 : config.stringOrList("server").orElse(List.of("0.0.0.0"));
-        CipherKind method = flags.method != null ? Values.method(flags.method, Origin.flag("-m"))
+        CipherKind method = flags.common.method != null ? Values.method(flags.common.method, Origin.flag("-m"))
                 : config.has("method") ? Values.method(config.string("method").get(), Origin.key(config, "method"))
                 : DEFAULT_METHOD;
-        String plugin = flags.plugin != null ? flags.plugin : config.string("plugin").orElse(null);
-        String pluginOptions = flags.pluginOptions != null ? flags.pluginOptions : config.string("plugin_opts").orElse(null);
+        String plugin = flags.common.plugin != null ? flags.common.plugin : config.string("plugin").orElse(null);
+        String pluginOptions = flags.common.pluginOptions != null ? flags.common.pluginOptions : config.string("plugin_opts").orElse(null);
 
         List<ServerEndpoint> endpoints = new ArrayList<>();
-        if (flags.port == null && flags.password == null && config.has("servers")) {
+        if (flags.port == null && flags.common.password == null && config.has("servers")) {
             for (ConfigObject entry : config.objects("servers").get()) {
                 entry.unknownKeys(SERVER_ENTRY_KEYS).forEach(k -> warnings.accept(config.file() + ": unknown key '" + k + "' ignored"));
                 if (entry.bool("disabled").orElse(false)) {
@@ -67,7 +67,7 @@ public final class ServerConfigLoader {
                             entry.string("remarks").orElse(null)));
                 }
             }
-        } else if (flags.port == null && flags.password == null && config.has("port_password")) {
+        } else if (flags.port == null && flags.common.password == null && config.has("port_password")) {
             ConfigObject ports = config.object("port_password").get();
             for (Iterator<Map.Entry<String, JsonNode>> it = ports.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -92,17 +92,17 @@ public final class ServerConfigLoader {
             }
         } else {
             Integer port = flags.port != null ? flags.port : config.port("server_port").orElse(null);
-            String password = flags.password != null ? flags.password : config.string("password").orElse(null);
+            String password = flags.common.password != null ? flags.common.password : config.string("password").orElse(null);
             if (port == null) {
                 throw new ConfigException("no port to listen on: give -p PORT or the config key server_port"
-                        + (flags.config == null ? "" : " in " + config.file()));
+                        + (flags.common.config == null ? "" : " in " + config.file()));
             }
             if (flags.port != null && (port < 1 || port > 65535)) {
                 throw new ConfigException("flag -p: port must be 1-65535, got " + port);
             }
             if (password == null) {
                 throw new ConfigException("no password: give -k PASSWORD or the config key password"
-                        + (flags.config == null ? "" : " in " + config.file()));
+                        + (flags.common.config == null ? "" : " in " + config.file()));
             }
             for (String host : hosts) {
                 endpoints.add(new ServerEndpoint(host, port, method, password, plugin, pluginOptions, null));
@@ -119,10 +119,10 @@ public final class ServerConfigLoader {
         }
 
         ServerSettings.Builder b = ServerSettings.builder().endpoints(endpoints);
-        Mode mode = flags.udpOnly ? Mode.UDP_ONLY : flags.tcpAndUdp ? Mode.TCP_AND_UDP
+        Mode mode = flags.common.udpOnly ? Mode.UDP_ONLY : flags.common.tcpAndUdp ? Mode.TCP_AND_UDP
                 : config.has("mode") ? Values.mode(config.string("mode").get(), Origin.key(config, "mode")) : Mode.TCP_ONLY;
         b.mode(mode);
-        int timeout = flags.timeout != null ? positive(flags.timeout, "-t") : config.integer("timeout", 1, 86_400 * 7).orElse(300);
+        int timeout = flags.common.timeout != null ? positive(flags.common.timeout, "-t") : config.integer("timeout", 1, 86_400 * 7).orElse(300);
         b.timeout(Duration.ofSeconds(timeout));
         int handshake = flags.handshakeTimeout != null ? positive(flags.handshakeTimeout, "--handshake-timeout")
                 : config.integer("handshake_timeout", 1, 3600).orElse(60);
@@ -135,20 +135,20 @@ public final class ServerConfigLoader {
         } else {
             b.forbidden(IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN));
         }
-        if (flags.nameServers != null) {
-            b.nameServers(Values.nameServers(flags.nameServers, Origin.flag("-d")));
+        if (flags.common.nameServers != null) {
+            b.nameServers(Values.nameServers(flags.common.nameServers, Origin.flag("-d")));
         } else if (config.has("nameserver") || config.has("dns")) {
             String key = config.has("nameserver") ? "nameserver" : "dns";
             b.nameServers(Values.nameServers(config.stringOrList(key).get(), Origin.key(config, key)));
         }
-        b.ipv6First(flags.ipv6First || config.bool("ipv6_first").orElse(false));
+        b.ipv6First(flags.common.ipv6First || config.bool("ipv6_first").orElse(false));
         b.outboundBindAddress(flags.outboundBind);
-        b.noDelay(flags.noDelay != null ? flags.noDelay : config.bool("no_delay").orElse(true));
+        b.noDelay(flags.common.noDelay != null ? flags.common.noDelay : config.bool("no_delay").orElse(true));
         b.fastOpen(flags.fastOpen || config.bool("fast_open").orElse(false));
         b.reusePort(flags.reusePort || config.bool("reuse_port").orElse(false));
-        b.cryptoBackend(flags.cryptoBackend != null ? flags.cryptoBackend : config.string("crypto_backend").orElse(null));
-        b.transport(flags.transport != null ? flags.transport : config.string("transport").orElse("auto"));
-        b.workerThreads(flags.workers != null ? positive(flags.workers, "--workers") : config.integer("workers", 1, 1024).orElse(0));
+        b.cryptoBackend(flags.common.cryptoBackend != null ? flags.common.cryptoBackend : config.string("crypto_backend").orElse(null));
+        b.transport(flags.common.transport != null ? flags.common.transport : config.string("transport").orElse("auto"));
+        b.workerThreads(flags.common.workers != null ? positive(flags.common.workers, "--workers") : config.integer("workers", 1, 1024).orElse(0));
         return b.build();
     }
 

@@ -23,7 +23,7 @@ class LocalConfigLoaderTest {
         if (json != null) {
             Path file = dir.resolve("local.json");
             Files.writeString(file, json);
-            options.config = file;
+            options.common.config = file;
         }
         return LocalConfigLoader.load(options, w -> { });
     }

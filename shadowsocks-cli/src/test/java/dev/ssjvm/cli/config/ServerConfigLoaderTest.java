@@ -26,7 +26,7 @@ class ServerConfigLoaderTest {
         if (json != null) {
             Path file = dir.resolve("config.json");
             Files.writeString(file, json);
-            options.config = file;
+            options.common.config = file;
         }
         return ServerConfigLoader.load(options, w -> { });
     }
@@ -130,7 +130,7 @@ class ServerConfigLoaderTest {
     @Test
     void missingFileIsAnError() {
         ServerOptions options = new ServerOptions();
-        options.config = dir.resolve("absent.json");
+        options.common.config = dir.resolve("absent.json");
         assertThatThrownBy(() -> ServerConfigLoader.load(options, w -> { }))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("absent.json: no such file");
     }
@@ -140,7 +140,7 @@ class ServerConfigLoaderTest {
         ServerOptions options = new ServerOptions();
         Path file = dir.resolve("c.json");
         Files.writeString(file, "{\"server_port\": 1, \"password\": \"x\", \"shiny_new_option\": true}");
-        options.config = file;
+        options.common.config = file;
         List<String> warnings = new ArrayList<>();
         ServerConfigLoader.load(options, warnings::add);
         assertThat(warnings).singleElement().asString().contains("shiny_new_option");

@@ -1,10 +1,9 @@
 package dev.ssjvm.service.local;
 
+import dev.ssjvm.service.relay.EarlyData;
 import dev.ssjvm.service.relay.Relay;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the relay between a local client and its connection to the Shadowsocks server. */
@@ -18,10 +17,9 @@ final class LocalRelay {
 
     private LocalRelay() {}
 
-    static void start(Channel client, Channel server, List<ByteBuf> pending, boolean inputEnded,
-            Class<?>... setupHandlers) {
-        boolean nothingYet = pending.isEmpty();
-        Relay.start(client, server, pending, inputEnded, setupHandlers);
+    static void start(Channel client, Channel server, EarlyData early, Class<?>... setupHandlers) {
+        boolean nothingYet = early.isEmpty();
+        Relay.start(client, server, early, setupHandlers);
         if (nothingYet) {
             // an empty write makes the codec send the header alone if no payload went first
             server.eventLoop().schedule(() -> {

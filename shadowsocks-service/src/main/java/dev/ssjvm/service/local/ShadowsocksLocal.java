@@ -8,17 +8,8 @@ import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
-import dev.ssjvm.service.dns.DnsResolver;
-import dev.ssjvm.service.transport.Transport;
-import io.netty.bootstrap.ServerBootstrap;
+import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
@@ -37,17 +28,11 @@ public final class ShadowsocksLocal implements Closeable {
     private static final int SALT_FILTER_CAPACITY = 10_000;
 
     private final LocalSettings settings;
-    private final Transport transport;
-    private final EventLoopGroup group;
-    /** Every accepted connection, so close() can end them all before the event loops stop. */
-    private final ChannelGroup connections;
-    private final DnsResolver resolver;
+    private final ServiceIo io;
     private final ServerConnector connector;
-    private final List<Channel> listeners = new ArrayList<>();
 
     private ShadowsocksLocal(LocalSettings settings) {
         this.settings = settings;
-        this.transport = settings.transport() == null ? Transport.automatic() : Transport.named(settings.transport());
         AeadFactory crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
                 : AeadFactory.preferring(settings.cryptoBackend());
         SaltFilter saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
@@ -56,11 +41,11 @@ public final class ShadowsocksLocal implements Closeable {
             remotes.add(new ServerConnector.Remote(endpoint,
                     StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter)));
         }
-        this.group = transport.newEventLoopGroup(settings.workerThreads(), "sslocal");
-        this.connections = new DefaultChannelGroup("sslocal-connections", group.next());
-        this.resolver = new DnsResolver(transport, settings.nameServers(), settings.ipv6First());
-        this.connector = new ServerConnector(remotes, transport, resolver, settings.noDelay(), settings.timeout());
-        LOG.info("transport {}, crypto {}", transport.describe(), crypto.describe());
+        this.io = new ServiceIo("sslocal", settings.transport(), settings.workerThreads(), settings.nameServers(),
+                settings.ipv6First());
+        this.connector = new ServerConnector(remotes, io.transport(), io.resolver(), settings.noDelay(),
+                settings.timeout());
+        LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
     }
 
     /**
@@ -86,63 +71,38 @@ public final class ShadowsocksLocal implements Closeable {
             return;
         }
         long timeoutMillis = settings.timeout().toMillis();
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverSocketChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, settings.noDelay())
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
-                        ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
-                        if (listener.protocol() == LocalListener.Protocol.SOCKS) {
-                            ch.pipeline()
-                                    .addLast("socks-detect", new SocksPortUnificationServerHandler())
-                                    .addLast("socks", new SocksServerHandler(connector, settings.socksUsers()));
-                        } else {
-                            ch.pipeline().addLast("tunnel", new TunnelHandler(connector, listener.forwardTo()));
-                        }
+        Channel bound = io.bindTcp(new InetSocketAddress(listener.address(), listener.port()),
+                new ServiceIo.ListenOptions(settings.noDelay(), false, false), ch -> {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
+                    if (listener.protocol() == LocalListener.Protocol.SOCKS) {
+                        ch.pipeline()
+                                .addLast("socks-detect", new SocksPortUnificationServerHandler())
+                                .addLast("socks", new SocksServerHandler(connector, settings.socksUsers()));
+                    } else {
+                        ch.pipeline().addLast("tunnel", new TunnelHandler(connector, listener.forwardTo()));
                     }
                 });
-        ChannelFuture bound = b.bind(new InetSocketAddress(listener.address(), listener.port())).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": "
-                    + bound.cause().getMessage(), bound.cause());
-        }
-        listeners.add(bound.channel());
         if (listener.protocol() == LocalListener.Protocol.SOCKS) {
-            LOG.info("SOCKS5 proxy on {}{}, via {}", bound.channel().localAddress(),
+            LOG.info("SOCKS5 proxy on {}{}, via {}", bound.localAddress(),
                     settings.socksUsers().isEmpty() ? "" : " (username/password required)", connector.describeServers());
         } else {
-            LOG.info("tunnel on {} to {}, via {}", bound.channel().localAddress(),
+            LOG.info("tunnel on {} to {}, via {}", bound.localAddress(),
                     HostAndPort.format(listener.forwardTo()), connector.describeServers());
         }
     }
 
     /** The bound addresses of the TCP listeners, in listener order. */
     public List<InetSocketAddress> tcpAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (Channel ch : listeners) {
-            out.add((InetSocketAddress) ch.localAddress());
-        }
-        return out;
+        return io.tcpAddresses();
     }
 
     /** Client connections open right now (accepted and not yet closed). */
     public int openConnections() {
-        return connections.size();
+        return io.openConnections();
     }
 
     @Override
     public void close() {
-        for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly();
-        }
-        connections.close().awaitUninterruptibly();
-        resolver.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        io.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.relay.EarlyData;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,8 +35,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +58,8 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerConnector connector;
     private final Map<String, String> users;
-    private final List<ByteBuf> pending = new ArrayList<>(1);
+    private final EarlyData early = new EarlyData();
     private boolean connecting;
-    private boolean inputEnded;
 
     SocksServerHandler(ServerConnector connector, Map<String, String> users) {
         this.connector = connector;
@@ -72,7 +70,7 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
             if (connecting) {
-                pending.add(buf);
+                early.add(buf);
             } else {
                 buf.release();
             }
@@ -191,7 +189,7 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
                     f.channel().close();
                     return;
                 }
-                LocalRelay.start(ctx.channel(), f.channel(), pending, inputEnded, SOCKS_HANDLERS);
+                LocalRelay.start(ctx.channel(), f.channel(), early, SOCKS_HANDLERS);
             });
         });
     }
@@ -200,7 +198,7 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (connecting) {
-                inputEnded = true;
+                early.markInputEnded();
             } else {
                 ctx.close();
             }
@@ -213,10 +211,7 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (ByteBuf buf : pending) {
-            buf.release();
-        }
-        pending.clear();
+        early.release();
         ctx.fireChannelInactive();
     }
 

@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.relay.EarlyData;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,8 +10,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +22,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     private final ServerConnector connector;
     private final InetSocketAddress target;
-    private final List<ByteBuf> pending = new ArrayList<>(1);
-    private boolean inputEnded;
+    private final EarlyData early = new EarlyData();
 
     TunnelHandler(ServerConnector connector, InetSocketAddress target) {
         this.connector = connector;
@@ -44,7 +42,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                 f.channel().close();
                 return;
             }
-            LocalRelay.start(ctx.channel(), f.channel(), pending, inputEnded, TunnelHandler.class);
+            LocalRelay.start(ctx.channel(), f.channel(), early, TunnelHandler.class);
         });
         ctx.fireChannelActive();
     }
@@ -52,7 +50,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
-            pending.add(buf);
+            early.add(buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -61,7 +59,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            inputEnded = true;
+            early.markInputEnded();
         } else if (evt instanceof IdleStateEvent) {
             ctx.close();
         } else {
@@ -71,10 +69,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        for (ByteBuf buf : pending) {
-            buf.release();
-        }
-        pending.clear();
+        early.release();
         ctx.fireChannelInactive();
     }
 

@@ -4,6 +4,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.tcp.ProtocolViolation;
 import dev.ssjvm.core.tcp.ProxyRequest;
 import dev.ssjvm.service.relay.Relay;
+import dev.ssjvm.service.relay.EarlyData;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,8 +17,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +33,9 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
 
     private final ServerContext server;
-    private final List<ByteBuf> pending = new ArrayList<>(2);
+    private final EarlyData early = new EarlyData();
     private ProxyRequest request;
     private boolean violated;
-    private boolean inputEnded;
     private Channel outbound;
 
     ServerRequestHandler(ServerContext server) {
@@ -51,7 +49,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
             resolve(ctx, proxyRequest.target());
         } else if (msg instanceof ByteBuf buf && request != null && !violated) {
-            pending.add(buf);
+            early.add(buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -98,7 +96,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
                 f.channel().close();
                 return;
             }
-            Relay.start(ctx.channel(), f.channel(), pending, inputEnded, HandshakeDeadline.class,
+            Relay.start(ctx.channel(), f.channel(), early, HandshakeDeadline.class,
                     ServerRequestHandler.class);
         });
     }
@@ -109,7 +107,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("{} bad request ({}); draining until the handshake timeout", ctx.channel().remoteAddress(),
                     violation.reason());
             violated = true;
-            releasePending();
+            early.release();
             if (outbound != null) {
                 outbound.close();
             }
@@ -118,7 +116,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             if (request == null || violated) {
                 ctx.close();
             } else {
-                inputEnded = true;
+                early.markInputEnded();
             }
         } else if (evt instanceof IdleStateEvent) {
             ctx.close();
@@ -129,7 +127,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        releasePending();
+        early.release();
         if (outbound != null) {
             outbound.close();
         }
@@ -143,10 +141,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releasePending() {
-        for (ByteBuf buf : pending) {
-            buf.release();
-        }
-        pending.clear();
+        early.release();
     }
 
     private static String describe(InetSocketAddress target) {
