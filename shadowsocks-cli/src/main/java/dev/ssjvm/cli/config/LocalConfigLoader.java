@@ -30,7 +30,7 @@ public final class LocalConfigLoader {
             "server", "server_port", "password", "method", "timeout", "mode", "servers", "local_address",
             "local_port", "locals", "tunnel_address", "nameserver", "dns", "ipv6_first", "no_delay", "fast_open",
             "reuse_port", "workers", "crypto_backend", "transport", "plugin", "plugin_opts", "socks5_users", "user",
-            "remarks");
+            "remarks", "udp_timeout", "udp_max_associations");
 
     private LocalConfigLoader() {}
 
@@ -58,8 +58,11 @@ public final class LocalConfigLoader {
         String transport = flags.common.transport != null ? flags.common.transport : config.string("transport").orElse("auto");
         int workers = flags.common.workers != null ? ServerConfigLoader.positive(flags.common.workers, "--workers")
                 : config.integer("workers", 1, 1024).orElse(0);
+        int udpTimeout = config.integer("udp_timeout", 1, 86_400 * 7).orElse(timeout);
+        int udpMax = config.integer("udp_max_associations", 1, 1_000_000).orElse(ServerSettings.DEFAULT_UDP_MAX_ASSOCIATIONS);
         return new LocalSettings(servers, listeners, mode, Duration.ofSeconds(timeout), users, nameServers,
-                flags.common.ipv6First || config.bool("ipv6_first").orElse(false), noDelay, backend, transport, workers);
+                flags.common.ipv6First || config.bool("ipv6_first").orElse(false), noDelay, backend, transport, workers,
+                Duration.ofSeconds(udpTimeout), udpMax);
     }
 
     private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config) throws ConfigException {

@@ -26,7 +26,7 @@ public final class ServerConfigLoader {
             "server", "server_port", "password", "method", "timeout", "mode", "forbidden_ip", "port_password",
             "servers", "nameserver", "dns", "ipv6_first", "no_delay", "fast_open", "reuse_port", "workers",
             "handshake_timeout", "crypto_backend", "transport", "plugin", "plugin_opts", "local_address",
-            "local_port", "user", "remarks");
+            "local_port", "user", "remarks", "udp_timeout", "udp_max_associations");
     private static final Set<String> SERVER_ENTRY_KEYS = Set.of(
             "server", "server_port", "password", "method", "plugin", "plugin_opts", "remarks", "timeout", "mode",
             "disabled");

@@ -70,6 +70,31 @@ public final class HostAndPort {
         throw new IllegalArgumentException("port must be 1-65535 in '" + context + "'");
     }
 
+    /**
+     * The same address with an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) turned back into IPv4,
+     * as dual-stack sockets report IPv4 peers that way.
+     */
+    public static InetSocketAddress unmapped(InetSocketAddress address) {
+        if (address.isUnresolved() || !(address.getAddress() instanceof java.net.Inet6Address)) {
+            return address;
+        }
+        byte[] ip = address.getAddress().getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (ip[i] != 0) {
+                return address;
+            }
+        }
+        if (ip[10] != (byte) 0xff || ip[11] != (byte) 0xff) {
+            return address;
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(java.util.Arrays.copyOfRange(ip, 12, 16)),
+                    address.getPort());
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** {@code host:port} with IPv6 in brackets, for logs and URLs. */
     public static String format(InetSocketAddress address) {
         String host = address.isUnresolved() ? address.getHostString() : address.getAddress().getHostAddress();

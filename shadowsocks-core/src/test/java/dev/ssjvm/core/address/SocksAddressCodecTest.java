@@ -68,6 +68,18 @@ class SocksAddressCodecTest {
     }
 
     @Test
+    void ipv4MappedAddressesAreUnmapped() throws Exception {
+        InetSocketAddress mapped = new InetSocketAddress(java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 127, 0, 0, 1}, -1), 53);
+        assertThat(mapped.getAddress()).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(HostAndPort.unmapped(mapped)).isEqualTo(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 53));
+        InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 53);
+        assertThat(HostAndPort.unmapped(v6)).isSameAs(v6);
+        InetSocketAddress name = InetSocketAddress.createUnresolved("a.b", 1);
+        assertThat(HostAndPort.unmapped(name)).isSameAs(name);
+    }
+
+    @Test
     void hostAndPortParsing() {
         assertThat(HostAndPort.parse("example.com:80").isUnresolved()).isTrue();
         assertThat(HostAndPort.parse("127.0.0.1:80").isUnresolved()).isFalse();

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param servers the remote servers; connections go to them in turn
  * @param listeners the local front ends (SOCKS5, tunnels)
  * @param socksUsers username to password for RFC 1929 authentication; empty for no authentication
+ * @param udpTimeout idle time after which a UDP association is dropped
+ * @param udpMaxAssociations UDP associations kept per tunnel; the least recently used goes first
  */
 public record LocalSettings(
         List<ServerEndpoint> servers,
@@ -24,7 +26,9 @@ public record LocalSettings(
         boolean noDelay,
         String cryptoBackend,
         String transport,
-        int workerThreads) {
+        int workerThreads,
+        Duration udpTimeout,
+        int udpMaxAssociations) {
 
     public LocalSettings {
         servers = List.copyOf(servers);
@@ -42,21 +46,21 @@ public record LocalSettings(
     /** Settings with the defaults: TCP only, 300 s timeout, no SOCKS authentication. */
     public static LocalSettings of(List<ServerEndpoint> servers, List<LocalListener> listeners) {
         return new LocalSettings(servers, listeners, Mode.TCP_ONLY, ServerSettings.DEFAULT_TIMEOUT, Map.of(), List.of(),
-                false, true, null, "auto", 0);
+                false, true, null, "auto", 0, ServerSettings.DEFAULT_TIMEOUT, ServerSettings.DEFAULT_UDP_MAX_ASSOCIATIONS);
     }
 
     public LocalSettings withSocksUsers(Map<String, String> users) {
         return new LocalSettings(servers, listeners, mode, timeout, users, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads);
-    }
-
-    public LocalSettings withTimeout(Duration value) {
-        return new LocalSettings(servers, listeners, mode, value, socksUsers, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads);
+                cryptoBackend, transport, workerThreads, udpTimeout, udpMaxAssociations);
     }
 
     public LocalSettings withMode(Mode value) {
         return new LocalSettings(servers, listeners, value, timeout, socksUsers, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads);
+                cryptoBackend, transport, workerThreads, udpTimeout, udpMaxAssociations);
+    }
+
+    public LocalSettings withUdpTimeout(Duration value) {
+        return new LocalSettings(servers, listeners, mode, timeout, socksUsers, nameServers, ipv6First, noDelay,
+                cryptoBackend, transport, workerThreads, value, udpMaxAssociations);
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param outboundBindAddress local address for outgoing connections, or {@code null}
  * @param cryptoBackend backend to prefer, or {@code null} for the automatic choice
  * @param workerThreads event loop threads, 0 for one per processor
+ * @param udpTimeout idle time after which a UDP association is dropped ({@code udp_timeout})
+ * @param udpMaxAssociations UDP associations kept per port; the least recently used goes first
  */
 public record ServerSettings(
         List<ServerEndpoint> endpoints,
@@ -34,9 +36,12 @@ public record ServerSettings(
         boolean fastOpen,
         String cryptoBackend,
         String transport,
-        int workerThreads) {
+        int workerThreads,
+        Duration udpTimeout,
+        int udpMaxAssociations) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+    public static final int DEFAULT_UDP_MAX_ASSOCIATIONS = 4096;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
     public ServerSettings {
@@ -67,6 +72,8 @@ public record ServerSettings(
         b.cryptoBackend = cryptoBackend;
         b.transport = transport;
         b.workerThreads = workerThreads;
+        b.udpTimeout = udpTimeout;
+        b.udpMaxAssociations = udpMaxAssociations;
         return b;
     }
 
@@ -86,6 +93,8 @@ public record ServerSettings(
         private String cryptoBackend;
         private String transport = "auto";
         private int workerThreads;
+        private Duration udpTimeout = DEFAULT_TIMEOUT;
+        private int udpMaxAssociations = DEFAULT_UDP_MAX_ASSOCIATIONS;
 
         public Builder endpoint(ServerEndpoint endpoint) {
             endpoints.add(endpoint);
@@ -164,9 +173,20 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder udpTimeout(Duration value) {
+            udpTimeout = value;
+            return this;
+        }
+
+        public Builder udpMaxAssociations(int value) {
+            udpMaxAssociations = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(endpoints, mode, timeout, handshakeTimeout, forbidden, nameServers, ipv6First,
-                    outboundBindAddress, noDelay, reusePort, fastOpen, cryptoBackend, transport, workerThreads);
+                    outboundBindAddress, noDelay, reusePort, fastOpen, cryptoBackend, transport, workerThreads,
+                    udpTimeout, udpMaxAssociations);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.tcp.StreamProtocol;
+import dev.ssjvm.core.udp.DatagramProtocol;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.dns.DnsResolver;
 import dev.ssjvm.service.transport.Transport;
@@ -10,6 +11,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * caller starts the relay.
  */
 final class ServerConnector {
-    /** A server with the protocol instance that speaks to it. */
-    record Remote(ServerEndpoint endpoint, StreamProtocol protocol) {}
+    /** A server with the protocol instances that speak to it over TCP and UDP. */
+    record Remote(ServerEndpoint endpoint, StreamProtocol protocol, DatagramProtocol udp) {}
+
+    /** A server picked for a UDP association, its name resolved. */
+    record UdpRemote(InetSocketAddress address, DatagramProtocol protocol) {}
 
     private final List<Remote> remotes;
     private final Transport transport;
@@ -57,6 +63,25 @@ final class ServerConnector {
                     }
                 })
                 .connect(InetSocketAddress.createUnresolved(remote.endpoint().host(), remote.endpoint().port()));
+    }
+
+    /** Picks the next server for a UDP association and resolves its address on {@code loop}. */
+    Future<UdpRemote> udpRemote(EventLoop loop) {
+        Remote remote = remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
+        Promise<UdpRemote> promise = loop.newPromise();
+        InetSocketAddress address = InetSocketAddress.createUnresolved(remote.endpoint().host(), remote.endpoint().port());
+        resolver.resolve(loop, address).addListener((Future<InetSocketAddress> f) -> {
+            if (f.isSuccess()) {
+                promise.setSuccess(new UdpRemote(f.getNow(), remote.udp()));
+            } else {
+                promise.setFailure(f.cause());
+            }
+        });
+        return promise;
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     /** The endpoint a connection will go to next, for logs. */

@@ -4,6 +4,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.replay.BloomSaltFilter;
 import dev.ssjvm.core.replay.SaltFilter;
 import dev.ssjvm.core.tcp.StreamProtocols;
+import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
@@ -36,10 +37,12 @@ public final class ShadowsocksLocal implements Closeable {
         AeadFactory crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
                 : AeadFactory.preferring(settings.cryptoBackend());
         SaltFilter saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
+        SaltFilter udpSaltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
         List<ServerConnector.Remote> remotes = new ArrayList<>();
         for (ServerEndpoint endpoint : settings.servers()) {
             remotes.add(new ServerConnector.Remote(endpoint,
-                    StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter)));
+                    StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter),
+                    DatagramProtocols.create(endpoint.method(), endpoint.password(), crypto, udpSaltFilter)));
         }
         this.io = new ServiceIo("sslocal", settings.transport(), settings.workerThreads(), settings.nameServers(),
                 settings.ipv6First());
@@ -67,23 +70,40 @@ public final class ShadowsocksLocal implements Closeable {
     }
 
     private void bind(LocalListener listener) throws IOException {
-        if (!settings.mode().tcp()) {
-            return;
+        boolean socks = listener.protocol() == LocalListener.Protocol.SOCKS;
+        InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
+        if (socks || settings.mode().tcp()) {
+            bindTcp(listener, address);
         }
+        if (!socks && settings.mode().udp()) {
+            InetSocketAddress tcpBound = settings.mode().tcp() ? io.tcpAddresses().get(io.tcpAddresses().size() - 1) : null;
+            Channel udp = io.bindUdp(tcpBound != null ? tcpBound : address, new UdpTunnel(io, connector,
+                    listener.forwardTo(), settings.udpTimeout(), settings.udpMaxAssociations()));
+            LOG.info("UDP tunnel on {} to {}, via {}", udp.localAddress(), HostAndPort.format(listener.forwardTo()),
+                    connector.describeServers());
+        }
+    }
+
+    private void bindTcp(LocalListener listener, InetSocketAddress address) throws IOException {
         long timeoutMillis = settings.timeout().toMillis();
-        Channel bound = io.bindTcp(new InetSocketAddress(listener.address(), listener.port()),
+        SocksServerHandler.UdpAssociate udp = settings.mode().udp()
+                ? (control, setup) -> SocksUdpAssociation.start(control, io, connector, settings.udpTimeout(), setup)
+                : null;
+        Channel bound = io.bindTcp(address,
                 new ServiceIo.ListenOptions(settings.noDelay(), false, false), ch -> {
                     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
                     if (listener.protocol() == LocalListener.Protocol.SOCKS) {
                         ch.pipeline()
                                 .addLast("socks-detect", new SocksPortUnificationServerHandler())
-                                .addLast("socks", new SocksServerHandler(connector, settings.socksUsers()));
+                                .addLast("socks", new SocksServerHandler(connector, settings.socksUsers(),
+                                        settings.mode().tcp(), udp));
                     } else {
                         ch.pipeline().addLast("tunnel", new TunnelHandler(connector, listener.forwardTo()));
                     }
                 });
         if (listener.protocol() == LocalListener.Protocol.SOCKS) {
-            LOG.info("SOCKS5 proxy on {}{}, via {}", bound.localAddress(),
+            LOG.info("SOCKS5 proxy on {}{}{}, via {}", bound.localAddress(),
+                    settings.mode().udp() ? (settings.mode().tcp() ? " (with UDP ASSOCIATE)" : " (UDP ASSOCIATE only)") : "",
                     settings.socksUsers().isEmpty() ? "" : " (username/password required)", connector.describeServers());
         } else {
             LOG.info("tunnel on {} to {}, via {}", bound.localAddress(),
@@ -94,6 +114,11 @@ public final class ShadowsocksLocal implements Closeable {
     /** The bound addresses of the TCP listeners, in listener order. */
     public List<InetSocketAddress> tcpAddresses() {
         return io.tcpAddresses();
+    }
+
+    /** The bound addresses of the UDP tunnels, in listener order. */
+    public List<InetSocketAddress> udpAddresses() {
+        return io.udpAddresses();
     }
 
     /** Client connections open right now (accepted and not yet closed). */

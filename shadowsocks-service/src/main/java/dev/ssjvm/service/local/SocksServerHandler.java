@@ -3,6 +3,7 @@ package dev.ssjvm.service.local;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.service.relay.EarlyData;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -31,6 +32,7 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The SOCKS front end of {@code sslocal}: SOCKS5 (RFC 1928) with no authentication or, when users are
  * configured, username/password (RFC 1929); SOCKS4 and 4a for old clients when no authentication is
- * required. CONNECT opens a connection through the Shadowsocks server and becomes a relay; other
- * commands get "command not supported".
+ * required. CONNECT opens a connection through the Shadowsocks server and becomes a relay; UDP
+ * ASSOCIATE (when UDP is on) hands over to {@link SocksUdpAssociation}; BIND gets "command not
+ * supported".
  *
  * <p>Netty's SOCKS decoders in front of this handler parse the messages; this handler answers them and
  * removes the SOCKS codecs once the relay starts. Bytes the client sends early are kept and relayed
@@ -55,15 +58,33 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
         Socks5InitialRequestDecoder.class, Socks5PasswordAuthRequestDecoder.class, Socks5CommandRequestDecoder.class,
         Socks5ServerEncoder.class, Socks4ServerDecoder.class, Socks4ServerEncoder.class, SocksServerHandler.class
     };
+    /** For UDP ASSOCIATE the encoder stays until the reply is out; the idle timer gives way to udp_timeout. */
+    private static final Class<?>[] SETUP_FOR_UDP = {
+        Socks5InitialRequestDecoder.class, Socks5PasswordAuthRequestDecoder.class, Socks5CommandRequestDecoder.class,
+        SocksServerHandler.class, IdleStateHandler.class
+    };
+
+    /** Starts a UDP association for the client on a control connection. */
+    interface UdpAssociate {
+        void start(Channel control, Class<?>... setupHandlers);
+    }
 
     private final ServerConnector connector;
     private final Map<String, String> users;
+    private final boolean allowConnect;
+    private final UdpAssociate udp;
     private final EarlyData early = new EarlyData();
     private boolean connecting;
 
-    SocksServerHandler(ServerConnector connector, Map<String, String> users) {
+    /**
+     * @param allowConnect false when TCP relaying is off ({@code -U}): CONNECT is refused
+     * @param udp how to serve UDP ASSOCIATE, or {@code null} when UDP relaying is off
+     */
+    SocksServerHandler(ServerConnector connector, Map<String, String> users, boolean allowConnect, UdpAssociate udp) {
         this.connector = connector;
         this.users = users;
+        this.allowConnect = allowConnect;
+        this.udp = udp;
     }
 
     @Override
@@ -144,7 +165,9 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void command5(ChannelHandlerContext ctx, Socks5CommandRequest command) {
-        if (command.type() == Socks5CommandType.CONNECT) {
+        if (command.type() == Socks5CommandType.UDP_ASSOCIATE && udp != null) {
+            udp.start(ctx.channel(), SETUP_FOR_UDP);
+        } else if (command.type() == Socks5CommandType.CONNECT && allowConnect) {
             InetSocketAddress target = command.dstAddrType() == Socks5AddressType.DOMAIN
                     ? InetSocketAddress.createUnresolved(command.dstAddr(), command.dstPort())
                     : HostAndPort.of(command.dstAddr(), command.dstPort());
@@ -157,7 +180,7 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void command4(ChannelHandlerContext ctx, Socks4CommandRequest command) {
-        if (!users.isEmpty() || command.type() != Socks4CommandType.CONNECT) {
+        if (!users.isEmpty() || command.type() != Socks4CommandType.CONNECT || !allowConnect) {
             LOG.debug("{} SOCKS4 request refused", ctx.channel().remoteAddress());
             replyAndClose(ctx, new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED));
             return;

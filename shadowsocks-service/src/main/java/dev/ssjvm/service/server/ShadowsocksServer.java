@@ -4,6 +4,8 @@ import dev.ssjvm.core.replay.BloomSaltFilter;
 import dev.ssjvm.core.replay.SaltFilter;
 import dev.ssjvm.core.tcp.StreamProtocol;
 import dev.ssjvm.core.tcp.StreamProtocols;
+import dev.ssjvm.core.udp.DatagramProtocol;
+import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
@@ -13,14 +15,15 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ssserver}: one TCP relay per endpoint (the original's TCPRelay per port), all on one event
- * loop group. Each accepted connection gets its own pipeline: idle timeout, handshake deadline, the
+ * {@code ssserver}: one TCP relay and one UDP relay per endpoint (the original's TCPRelay and UDPRelay
+ * per port), all on one event loop group. Each accepted connection gets its own pipeline: idle timeout, handshake deadline, the
  * endpoint's protocol codec, the request stage, then the relay.
  */
 public final class ShadowsocksServer implements Closeable {
@@ -32,6 +35,8 @@ public final class ShadowsocksServer implements Closeable {
     private final ServiceIo io;
     private final AeadFactory crypto;
     private final SaltFilter saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
+    private final SaltFilter udpSaltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
+    private final List<UdpRelay> udpRelays = new ArrayList<>();
 
     private ShadowsocksServer(ServerSettings settings) {
         this.settings = settings;
@@ -65,15 +70,27 @@ public final class ShadowsocksServer implements Closeable {
                 settings.fastOpen());
         for (ServerEndpoint endpoint : settings.endpoints()) {
             StreamProtocol protocol = StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter);
+            InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
             if (settings.mode().tcp()) {
                 long timeoutMillis = settings.timeout().toMillis();
-                Channel listener = io.bindTcp(new InetSocketAddress(endpoint.host(), endpoint.port()), options,
+                Channel listener = io.bindTcp(address, options,
                         ch -> ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS))
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
                                 .addLast("codec", protocol.newServerCodec())
                                 .addLast("request", new ServerRequestHandler(context)));
                 LOG.info("listening on {} (tcp), method {}", listener.localAddress(), endpoint.method());
+                // one port number for both, as clients expect: with port 0, UDP takes the port TCP got
+                address = (InetSocketAddress) listener.localAddress();
+            }
+            if (settings.mode().udp()) {
+                DatagramProtocol udp = DatagramProtocols.create(endpoint.method(), endpoint.password(), crypto,
+                        udpSaltFilter);
+                UdpRelay relay = new UdpRelay(io, udp, settings.forbidden(), settings.udpTimeout(),
+                        settings.udpMaxAssociations());
+                Channel socket = io.bindUdp(address, relay);
+                udpRelays.add(relay);
+                LOG.info("listening on {} (udp), method {}", socket.localAddress(), endpoint.method());
             }
         }
         LOG.info("outbound connections to {} are refused (forbidden_ip)", settings.forbidden());
@@ -82,6 +99,21 @@ public final class ShadowsocksServer implements Closeable {
     /** The bound TCP addresses, in endpoint order (useful with port 0). */
     public List<InetSocketAddress> tcpAddresses() {
         return io.tcpAddresses();
+    }
+
+    /** The bound UDP addresses, in endpoint order. */
+    public List<InetSocketAddress> udpAddresses() {
+        return io.udpAddresses();
+    }
+
+    /** UDP packets dropped so far on every port: undecryptable, malformed, replayed, blocked. */
+    public long udpDroppedPackets() {
+        return udpRelays.stream().mapToLong(UdpRelay::droppedPackets).sum();
+    }
+
+    /** UDP associations open right now on every port (read from their event loops; approximate). */
+    public int udpAssociations() {
+        return udpRelays.stream().mapToInt(UdpRelay::associationCount).sum();
     }
 
     /** Client connections open right now (accepted and not yet closed). */

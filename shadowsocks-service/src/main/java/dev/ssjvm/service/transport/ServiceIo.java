@@ -1,12 +1,15 @@
 package dev.ssjvm.service.transport;
 
 import dev.ssjvm.service.dns.DnsResolver;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -30,6 +33,7 @@ public final class ServiceIo implements Closeable {
     private final DnsResolver resolver;
     private final ChannelGroup connections;
     private final List<Channel> tcpListeners = new ArrayList<>();
+    private final List<Channel> udpSockets = new ArrayList<>();
 
     /**
      * @param transportName {@code auto}, {@code epoll}, {@code kqueue} or {@code nio}
@@ -97,6 +101,51 @@ public final class ServiceIo implements Closeable {
         return bound.channel();
     }
 
+    /**
+     * Binds a UDP socket that takes datagrams up to 64 KiB whole. Blocks the calling thread until bound.
+     *
+     * @throws IOException naming the address when it cannot be bound
+     */
+    public Channel bindUdp(InetSocketAddress address, ChannelHandler handler) throws IOException {
+        ChannelFuture bound = udpBootstrap(group).handler(handler).bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (udp): "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        udpSockets.add(bound.channel());
+        return bound.channel();
+    }
+
+    /**
+     * A bootstrap for UDP sockets (listening or outbound) whose reads take a whole datagram of up to
+     * 64 KiB, so nothing is ever truncated.
+     */
+    public Bootstrap udpBootstrap(EventLoopGroup loop) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                .option(ChannelOption.SO_SNDBUF, 1 << 20);
+    }
+
+    /** The largest datagram we ever receive: the IPv4/IPv6 UDP payload limit, rounded up. */
+    public static final int MAX_DATAGRAM = 65536;
+
+    /** The bound UDP addresses, in bind order. */
+    public List<InetSocketAddress> udpAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel ch : udpSockets) {
+            out.add((InetSocketAddress) ch.localAddress());
+        }
+        return out;
+    }
+
+    /** Tracks a channel so {@link #close()} closes it (outbound UDP sockets, for instance). */
+    public void track(Channel channel) {
+        connections.add(channel);
+    }
+
     /** The bound TCP addresses, in bind order (useful with port 0). */
     public List<InetSocketAddress> tcpAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
@@ -115,6 +164,9 @@ public final class ServiceIo implements Closeable {
     @Override
     public void close() {
         for (Channel ch : tcpListeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        for (Channel ch : udpSockets) {
             ch.close().awaitUninterruptibly();
         }
         connections.close().awaitUninterruptibly();

@@ -35,7 +35,8 @@ public final class ExternalPeer implements AutoCloseable {
 
     /** The absolute path of {@code binary} on the PATH; skips or fails the test when absent. */
     public static String require(String binary) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin";
+        for (String dir : path.split(File.pathSeparator)) {
             Path candidate = Path.of(dir, binary);
             if (Files.isExecutable(candidate)) {
                 return candidate.toString();

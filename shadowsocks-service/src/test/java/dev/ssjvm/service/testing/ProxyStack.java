@@ -4,6 +4,7 @@ import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.local.ShadowsocksLocal;
@@ -40,15 +41,27 @@ public final class ProxyStack implements AutoCloseable {
 
     public static ProxyStack start(CipherKind method, String password, Map<String, String> socksUsers)
             throws IOException {
+        return start(method, password, socksUsers, Mode.TCP_ONLY, ServerSettings.DEFAULT_TIMEOUT, null);
+    }
+
+    /**
+     * @param tunnelTarget where the local tunnel forwards; {@code null} for the TCP test target
+     */
+    public static ProxyStack start(CipherKind method, String password, Map<String, String> socksUsers, Mode mode,
+            Duration udpTimeout, InetSocketAddress tunnelTarget) throws IOException {
         TestDns dns = new TestDns().add(TARGET_NAME, InetAddress.getLoopbackAddress());
         TestTarget target = new TestTarget();
-        ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, password, dns).build());
-        InetSocketAddress serverAddress = server.tcpAddresses().get(0);
+        ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, password, dns)
+                .mode(mode).udpTimeout(udpTimeout).build());
+        int serverPort = mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
         LocalSettings localSettings = LocalSettings.of(
-                List.of(new ServerEndpoint("127.0.0.1", serverAddress.getPort(), method, password)),
+                List.of(new ServerEndpoint("127.0.0.1", serverPort, method, password)),
                 List.of(LocalListener.socks("127.0.0.1", 0),
-                        LocalListener.tunnel("127.0.0.1", 0, InetSocketAddress.createUnresolved(TARGET_NAME, target.port()))))
-                .withSocksUsers(socksUsers);
+                        LocalListener.tunnel("127.0.0.1", 0, tunnelTarget != null ? tunnelTarget
+                                : InetSocketAddress.createUnresolved(TARGET_NAME, target.port()))))
+                .withSocksUsers(socksUsers)
+                .withMode(mode)
+                .withUdpTimeout(udpTimeout);
         ShadowsocksLocal local = ShadowsocksLocal.start(localSettings);
         return new ProxyStack(dns, target, server, local);
     }
@@ -68,6 +81,11 @@ public final class ProxyStack implements AutoCloseable {
 
     public InetSocketAddress tunnel() {
         return local.tcpAddresses().get(1);
+    }
+
+    /** The UDP socket of the local tunnel (UDP modes only). */
+    public InetSocketAddress udpTunnel() {
+        return local.udpAddresses().get(0);
     }
 
     public InetSocketAddress serverAddress() {

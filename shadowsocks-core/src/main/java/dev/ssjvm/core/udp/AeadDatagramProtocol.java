@@ -1,0 +1,156 @@
+package dev.ssjvm.core.udp;
+
+import dev.ssjvm.core.address.SocksAddressCodec;
+import dev.ssjvm.core.replay.SaltFilter;
+import dev.ssjvm.crypto.Aead;
+import dev.ssjvm.crypto.AeadFactory;
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.crypto.Kdf;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * SIP004 UDP: every packet is {@code salt || AEAD(subkey(salt), nonce 0, address || payload)}. There is
+ * no session state; associations are keyed by the client's address. Salts of accepted packets (and of
+ * our own) go into a salt filter, so a recorded packet cannot be replayed.
+ */
+public final class AeadDatagramProtocol implements DatagramProtocol {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CipherKind kind;
+    private final byte[] masterKey;
+    private final AeadFactory factory;
+    private final SaltFilter saltFilter;
+    private final byte[] zeroNonce;
+
+    public AeadDatagramProtocol(CipherKind kind, String password, AeadFactory factory, SaltFilter saltFilter) {
+        if (kind.family() != CipherKind.Family.AEAD) {
+            throw new IllegalArgumentException(kind + " is not a SIP004 AEAD method");
+        }
+        this.kind = kind;
+        this.masterKey = Kdf.evpBytesToKey(password, kind.keySize());
+        this.factory = factory;
+        this.saltFilter = saltFilter;
+        this.zeroNonce = new byte[kind.nonceSize()];
+    }
+
+    @Override
+    public CipherKind cipher() {
+        return kind;
+    }
+
+    @Override
+    public ClientPacket openFromClient(ByteBufAllocator alloc, ByteBuf packet) {
+        ByteBuf plain = open(alloc, packet);
+        if (plain == null) {
+            return null;
+        }
+        InetSocketAddress target = readAddress(plain);
+        return target == null ? null : new ClientPacket(null, target, plain, null);
+    }
+
+    @Override
+    public ServerSession newServerSession(ClientPacket first) {
+        return new ServerSession() {
+            @Override
+            public boolean accept(ClientPacket packet) {
+                return true; // replays were already refused by the salt filter in openFromClient
+            }
+
+            @Override
+            public ByteBuf sealReply(ByteBufAllocator alloc, InetSocketAddress source, ByteBuf payload) {
+                return seal(alloc, source, payload);
+            }
+        };
+    }
+
+    @Override
+    public ClientSession newClientSession() {
+        return new ClientSession() {
+            @Override
+            public ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress target, ByteBuf payload) {
+                return AeadDatagramProtocol.this.seal(alloc, target, payload);
+            }
+
+            @Override
+            public ServerPacket open(ByteBufAllocator alloc, ByteBuf packet) {
+                ByteBuf plain = AeadDatagramProtocol.this.open(alloc, packet);
+                if (plain == null) {
+                    return null;
+                }
+                InetSocketAddress source = readAddress(plain);
+                return source == null ? null : new ServerPacket(source, plain);
+            }
+        };
+    }
+
+    /** Decrypts one packet into a new buffer, or returns null. */
+    private ByteBuf open(ByteBufAllocator alloc, ByteBuf packet) {
+        int saltSize = kind.saltSize();
+        int sealedLength = packet.readableBytes() - saltSize;
+        if (sealedLength < kind.tagSize()) {
+            return null;
+        }
+        byte[] salt = new byte[saltSize];
+        packet.getBytes(packet.readerIndex(), salt);
+        Aead aead = factory.create(kind.algorithm(), Kdf.sessionSubkey(masterKey, salt));
+        int plainLength = sealedLength - kind.tagSize();
+        ByteBuf plain = alloc.directBuffer(Math.max(plainLength, 1));
+        try {
+            aead.open(zeroNonce, packet.nioBuffer(packet.readerIndex() + saltSize, sealedLength),
+                    plain.internalNioBuffer(0, plainLength));
+        } catch (AEADBadTagException e) {
+            plain.release();
+            return null;
+        }
+        plain.writerIndex(plainLength);
+        if (!saltFilter.checkAndAdd(salt)) {
+            plain.release(); // a replayed packet
+            return null;
+        }
+        return plain;
+    }
+
+    private ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress address, ByteBuf payload) {
+        byte[] salt = new byte[kind.saltSize()];
+        do {
+            RANDOM.nextBytes(salt);
+        } while (!saltFilter.checkAndAdd(salt));
+        Aead aead = factory.create(kind.algorithm(), Kdf.sessionSubkey(masterKey, salt));
+        int addressLength = SocksAddressCodec.encodedLength(address);
+        int plainLength = addressLength + payload.readableBytes();
+        ByteBuf plain = alloc.heapBuffer(plainLength);
+        ByteBuf out = alloc.directBuffer(salt.length + plainLength + kind.tagSize());
+        try {
+            SocksAddressCodec.encode(address, plain);
+            plain.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+            out.writeBytes(salt);
+            aead.seal(zeroNonce, plain.nioBuffer(), out.internalNioBuffer(out.writerIndex(), plainLength + kind.tagSize()));
+            out.writerIndex(out.writerIndex() + plainLength + kind.tagSize());
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
+        } finally {
+            plain.release();
+        }
+    }
+
+    /** Reads the address at the front of a decrypted packet; releases the packet and returns null if bad. */
+    private static InetSocketAddress readAddress(ByteBuf plain) {
+        try {
+            InetSocketAddress address = SocksAddressCodec.decode(plain);
+            if (address != null) {
+                return address;
+            }
+        } catch (CorruptedFrameException ignored) {
+            // fall through: a malformed address is dropped like any other bad packet
+        }
+        plain.release();
+        return null;
+    }
+}
