@@ -6,6 +6,8 @@ import dev.ssjvm.cli.config.ConfigException;
 import dev.ssjvm.cli.config.LocalConfigLoader;
 import dev.ssjvm.cli.config.LocalOptions;
 import dev.ssjvm.core.url.ShadowsocksUrl;
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.crypto.Sip022Keys;
 import dev.ssjvm.service.config.ServerEndpoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,12 +19,40 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ssurl", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Converts between config files and SIP002 ss:// URLs.")
+        description = "Converts between config files and SIP002 ss:// URLs, and makes keys.",
+        subcommands = UrlCommand.GenKey.class)
 final class UrlCommand implements Callable<Integer> {
+    /** {@code ssurl genkey -m METHOD}: a fresh random key of the right size for a 2022 method. */
+    @Command(name = "genkey", mixinStandardHelpOptions = true,
+            description = "Print a fresh base64 key (PSK) of the right size for a 2022 method.")
+    static final class GenKey implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"-m", "--method"}, required = true, paramLabel = "METHOD", description = "A 2022 method.")
+        String method;
+
+        @Override
+        public Integer call() throws ConfigException {
+            CipherKind kind;
+            try {
+                kind = CipherKind.of(method);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            if (kind.family() != CipherKind.Family.AEAD_2022) {
+                throw new ConfigException(kind + " takes a password, not a key; genkey is for the 2022 methods");
+            }
+            spec.commandLine().getOut().println(Sip022Keys.generatePsk(kind));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Action action;
 
     static final class Action {
@@ -36,6 +66,10 @@ final class UrlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (action == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give -e CONFIG, -d URL, or the genkey command");
+        }
         if (action.encode != null) {
             LocalOptions options = new LocalOptions();
             options.common.config = action.encode;

@@ -21,10 +21,14 @@ public final class AeadFactory {
         this.choice = Collections.unmodifiableMap(choice);
     }
 
-    /** Every backend that loads on this machine, fastest first. The JDK backend is always last. */
+    /**
+     * Every backend that loads on this machine, fastest first: native-backed ones, then the JDK's,
+     * then our pure-Java ChaCha (the only one with ChaCha8).
+     */
     public static List<CryptoBackend> availableBackends() {
         List<CryptoBackend> backends = new ArrayList<>(CryptoBackends.optional());
         backends.add(JcaBackend.jdk());
+        backends.add(new JavaBackend());
         return backends;
     }
 

@@ -27,6 +27,17 @@ public final class HChaCha {
         for (int i = 0; i < 4; i++) {
             x[12 + i] = littleEndianInt(nonce, offset + i * 4);
         }
+        rounds(x, rounds);
+        byte[] out = new byte[32];
+        for (int i = 0; i < 4; i++) {
+            putLittleEndianInt(out, i * 4, x[i]);
+            putLittleEndianInt(out, 16 + i * 4, x[12 + i]);
+        }
+        return out;
+    }
+
+    /** The ChaCha double rounds, in place: column round then diagonal round. */
+    static void rounds(int[] x, int rounds) {
         for (int i = 0; i < rounds; i += 2) {
             quarterRound(x, 0, 4, 8, 12);
             quarterRound(x, 1, 5, 9, 13);
@@ -37,12 +48,6 @@ public final class HChaCha {
             quarterRound(x, 2, 7, 8, 13);
             quarterRound(x, 3, 4, 9, 14);
         }
-        byte[] out = new byte[32];
-        for (int i = 0; i < 4; i++) {
-            putLittleEndianInt(out, i * 4, x[i]);
-            putLittleEndianInt(out, 16 + i * 4, x[12 + i]);
-        }
-        return out;
     }
 
     private static void quarterRound(int[] x, int a, int b, int c, int d) {

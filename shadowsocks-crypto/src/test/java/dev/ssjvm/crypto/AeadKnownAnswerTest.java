@@ -29,6 +29,9 @@ class AeadKnownAnswerTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void gcmSpecTestCases3And9And15(CryptoBackend backend) throws Exception {
+        if (!backend.supports(AeadAlgorithm.AES_GCM)) {
+            return;
+        }
         byte[] k = HEX.parseHex("feffe9928665731c6d6a8f9467308308");
         byte[] iv = HEX.parseHex("cafebabefacedbaddecaf888");
         byte[] p = HEX.parseHex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"

@@ -107,7 +107,7 @@ public final class LocalConfigLoader {
             throw new ConfigException(config.file() + ": no enabled server in 'servers'");
         }
         for (ServerEndpoint server : servers) {
-            Credentials.check(server, config);
+            Credentials.checkClient(server);
             if (server.plugin() != null) {
                 throw new ConfigException("plugin '" + server.plugin() + "': SIP003 plugins are not supported yet");
             }

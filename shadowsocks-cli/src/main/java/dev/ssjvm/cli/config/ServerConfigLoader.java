@@ -2,6 +2,7 @@ package dev.ssjvm.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssjvm.cli.config.Values.Origin;
+import dev.ssjvm.core.sip022.Sip022Users;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.Mode;
@@ -26,10 +27,10 @@ public final class ServerConfigLoader {
             "server", "server_port", "password", "method", "timeout", "mode", "forbidden_ip", "port_password",
             "servers", "nameserver", "dns", "ipv6_first", "no_delay", "fast_open", "reuse_port", "workers",
             "handshake_timeout", "crypto_backend", "transport", "plugin", "plugin_opts", "local_address",
-            "local_port", "user", "remarks", "udp_timeout", "udp_max_associations");
+            "local_port", "user", "remarks", "udp_timeout", "udp_max_associations", "users");
     private static final Set<String> SERVER_ENTRY_KEYS = Set.of(
             "server", "server_port", "password", "method", "plugin", "plugin_opts", "remarks", "timeout", "mode",
-            "disabled");
+            "disabled", "users");
 
     private ServerConfigLoader() {}
 
@@ -62,9 +63,10 @@ public final class ServerConfigLoader {
                         ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
                 String entryPlugin = entry.string("plugin").orElse(plugin);
                 String entryPluginOptions = entry.string("plugin_opts").orElse(entryPlugin == plugin ? pluginOptions : null);
+                List<Sip022Users.UserKey> users = users(entry);
                 for (String host : entryHosts) {
                     endpoints.add(new ServerEndpoint(host, port, entryMethod, password, entryPlugin, entryPluginOptions,
-                            entry.string("remarks").orElse(null)));
+                            entry.string("remarks").orElse(null), users));
                 }
             }
         } else if (flags.port == null && flags.common.password == null && config.has("port_password")) {
@@ -104,15 +106,16 @@ public final class ServerConfigLoader {
                 throw new ConfigException("no password: give -k PASSWORD or the config key password"
                         + (flags.common.config == null ? "" : " in " + config.file()));
             }
+            List<Sip022Users.UserKey> users = users(config);
             for (String host : hosts) {
-                endpoints.add(new ServerEndpoint(host, port, method, password, plugin, pluginOptions, null));
+                endpoints.add(new ServerEndpoint(host, port, method, password, plugin, pluginOptions, null, users));
             }
         }
         if (endpoints.isEmpty()) {
             throw new ConfigException(config.file() + ": no enabled server in 'servers' or 'port_password'");
         }
         for (ServerEndpoint endpoint : endpoints) {
-            Credentials.check(endpoint, config);
+            Credentials.checkServer(endpoint);
             if (endpoint.plugin() != null) {
                 throw new ConfigException("plugin '" + endpoint.plugin() + "': SIP003 plugins are not supported yet");
             }
@@ -150,6 +153,20 @@ public final class ServerConfigLoader {
         b.transport(flags.common.transport != null ? flags.common.transport : config.string("transport").orElse("auto"));
         b.workerThreads(flags.common.workers != null ? positive(flags.common.workers, "--workers") : config.integer("workers", 1, 1024).orElse(0));
         return b.build();
+    }
+
+    /** SIP023 users of a multi-user port: {@code "users": [{"name": ..., "password": <uPSK>}, ...]}. */
+    static List<Sip022Users.UserKey> users(ConfigObject config) throws ConfigException {
+        List<Sip022Users.UserKey> users = new ArrayList<>();
+        if (config.has("users")) {
+            for (ConfigObject user : config.objects("users").get()) {
+                String name = user.string("name").orElseThrow(() -> user.missing("name", null));
+                String password = user.string("password").orElseThrow(() -> user.missing("password",
+                        "each user needs its own key (uPSK)"));
+                users.add(new Sip022Users.UserKey(name, password));
+            }
+        }
+        return users;
     }
 
     static int positive(int value, String flag) throws ConfigException {

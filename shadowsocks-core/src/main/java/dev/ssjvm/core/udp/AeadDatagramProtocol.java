@@ -50,7 +50,7 @@ public final class AeadDatagramProtocol implements DatagramProtocol {
             return null;
         }
         InetSocketAddress target = readAddress(plain);
-        return target == null ? null : new ClientPacket(null, target, plain, null);
+        return target == null ? null : new ClientPacket(null, target, plain, null, null);
     }
 
     @Override

@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
  * @param sessionId the association it belongs to when the protocol names one (SIP022 client session
  *     id); {@code null} when associations are keyed by the client's address (SIP004)
  * @param payload owned by whoever holds the packet; {@link #release()} it when done
+ * @param user the user the packet came from on a multi-user port; {@code null} otherwise
  * @param protocolState whatever the protocol needs to remember about this packet (e.g. its packet id)
  */
-public record ClientPacket(Object sessionId, InetSocketAddress target, ByteBuf payload, Object protocolState)
+public record ClientPacket(Object sessionId, InetSocketAddress target, ByteBuf payload, String user,
+        Object protocolState)
         implements ReferenceCounted {
 
     @Override

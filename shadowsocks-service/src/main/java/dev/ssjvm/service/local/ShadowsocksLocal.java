@@ -1,8 +1,7 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.core.replay.BloomSaltFilter;
-import dev.ssjvm.core.replay.SaltFilter;
+import dev.ssjvm.core.replay.ReplayProtection;
 import dev.ssjvm.core.tcp.StreamProtocols;
 import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
@@ -16,6 +15,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 /** {@code sslocal}: local front ends (SOCKS5, tunnels) relaying through the Shadowsocks servers. */
 public final class ShadowsocksLocal implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowsocksLocal.class);
-    /** Salts remembered per generation on a client (libev's figure). */
-    private static final int SALT_FILTER_CAPACITY = 10_000;
 
     private final LocalSettings settings;
     private final ServiceIo io;
@@ -36,13 +34,12 @@ public final class ShadowsocksLocal implements Closeable {
         this.settings = settings;
         AeadFactory crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
                 : AeadFactory.preferring(settings.cryptoBackend());
-        SaltFilter saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
-        SaltFilter udpSaltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
+        ReplayProtection replay = ReplayProtection.forClient(Clock.systemUTC());
         List<ServerConnector.Remote> remotes = new ArrayList<>();
         for (ServerEndpoint endpoint : settings.servers()) {
             remotes.add(new ServerConnector.Remote(endpoint,
-                    StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter),
-                    DatagramProtocols.create(endpoint.method(), endpoint.password(), crypto, udpSaltFilter)));
+                    StreamProtocols.forClient(endpoint.method(), endpoint.password(), crypto, replay),
+                    DatagramProtocols.forClient(endpoint.method(), endpoint.password(), crypto, replay)));
         }
         this.io = new ServiceIo("sslocal", settings.transport(), settings.workerThreads(), settings.nameServers(),
                 settings.ipv6First());

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import java.util.function.LongConsumer;
 
 /** Joins two connected channels into a relay. Both must live on the same event loop. */
 public final class Relay {
@@ -17,6 +18,17 @@ public final class Relay {
      * @param setupHandlers handlers of the setup stage to take out of the inbound pipeline
      */
     public static void start(Channel inbound, Channel outbound, EarlyData early, Class<?>... setupHandlers) {
+        start(inbound, outbound, early, n -> { }, n -> { }, setupHandlers);
+    }
+
+    /**
+     * As {@link #start(Channel, Channel, EarlyData, Class[])}, counting the payload each way.
+     *
+     * @param up told the bytes read from {@code inbound} (early data included)
+     * @param down told the bytes read from {@code outbound}
+     */
+    public static void start(Channel inbound, Channel outbound, EarlyData early, LongConsumer up, LongConsumer down,
+            Class<?>... setupHandlers) {
         ChannelPipeline in = inbound.pipeline();
         for (Class<?> type : setupHandlers) {
             @SuppressWarnings("unchecked")
@@ -25,9 +37,10 @@ public final class Relay {
                 in.remove(handler);
             }
         }
-        in.addLast("relay", new RelayHandler(outbound));
-        outbound.pipeline().addLast("relay", new RelayHandler(inbound));
+        in.addLast("relay", new RelayHandler(outbound, up));
+        outbound.pipeline().addLast("relay", new RelayHandler(inbound, down));
         for (ByteBuf buf : early.takeBuffers()) {
+            up.accept(buf.readableBytes());
             outbound.write(buf, outbound.voidPromise());
         }
         outbound.flush();

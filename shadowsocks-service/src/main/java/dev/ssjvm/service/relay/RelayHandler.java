@@ -1,6 +1,7 @@
 package dev.ssjvm.service.relay;
 
 import dev.ssjvm.core.tcp.ProtocolViolation;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -10,6 +11,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,17 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
 
     private final Channel peer;
+    private final LongConsumer bytesRead;
     private boolean draining;
 
     public RelayHandler(Channel peer) {
+        this(peer, n -> { });
+    }
+
+    /** @param bytesRead told the size of every buffer read here (for traffic accounting) */
+    public RelayHandler(Channel peer, LongConsumer bytesRead) {
         this.peer = peer;
+        this.bytesRead = bytesRead;
     }
 
     @Override
@@ -45,6 +54,9 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (!peer.isActive()) {
             ReferenceCountUtil.release(msg);
             return;
+        }
+        if (msg instanceof ByteBuf buf) {
+            bytesRead.accept(buf.readableBytes());
         }
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {

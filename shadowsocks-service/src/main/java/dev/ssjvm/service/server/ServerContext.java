@@ -3,6 +3,7 @@ package dev.ssjvm.service.server;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.dns.DnsResolver;
+import dev.ssjvm.service.relay.TrafficCounters;
 import dev.ssjvm.service.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,11 +18,13 @@ final class ServerContext {
     private final DnsResolver resolver;
     private final Transport transport;
     private final InetSocketAddress outboundBind;
+    private final TrafficCounters traffic;
 
-    ServerContext(ServerSettings settings, DnsResolver resolver, Transport transport) {
+    ServerContext(ServerSettings settings, DnsResolver resolver, Transport transport, TrafficCounters traffic) {
         this.settings = settings;
         this.resolver = resolver;
         this.transport = transport;
+        this.traffic = traffic;
         this.outboundBind = settings.outboundBindAddress() == null
                 ? null : new InetSocketAddress(settings.outboundBindAddress(), 0);
     }
@@ -32,6 +35,10 @@ final class ServerContext {
 
     DnsResolver resolver() {
         return resolver;
+    }
+
+    TrafficCounters traffic() {
+        return traffic;
     }
 
     IpRangeSet forbidden() {

@@ -4,6 +4,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.tcp.ProtocolViolation;
 import dev.ssjvm.core.tcp.ProxyRequest;
 import dev.ssjvm.service.relay.Relay;
+import dev.ssjvm.service.relay.TrafficCounters;
 import dev.ssjvm.service.relay.EarlyData;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -82,7 +83,8 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        LOG.debug("{} -> {} ({})", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress());
+        LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
+                request.user() == null ? "" : " user " + request.user());
         ChannelFuture connected = server.outbound(ctx.channel().eventLoop()).connect(resolved);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
@@ -96,7 +98,8 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
                 f.channel().close();
                 return;
             }
-            Relay.start(ctx.channel(), f.channel(), early, HandshakeDeadline.class,
+            TrafficCounters.Counter counter = server.traffic().of(request.user());
+            Relay.start(ctx.channel(), f.channel(), early, counter::addUp, counter::addDown, HandshakeDeadline.class,
                     ServerRequestHandler.class);
         });
     }

@@ -1,7 +1,6 @@
 package dev.ssjvm.service.server;
 
-import dev.ssjvm.core.replay.BloomSaltFilter;
-import dev.ssjvm.core.replay.SaltFilter;
+import dev.ssjvm.core.replay.ReplayProtection;
 import dev.ssjvm.core.tcp.StreamProtocol;
 import dev.ssjvm.core.tcp.StreamProtocols;
 import dev.ssjvm.core.udp.DatagramProtocol;
@@ -10,11 +9,13 @@ import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.transport.ServiceIo;
+import dev.ssjvm.service.relay.TrafficCounters;
 import io.netty.channel.Channel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShadowsocksServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowsocksServer.class);
-    /** Salts remembered per generation (libev's server uses the same figure). */
-    private static final int SALT_FILTER_CAPACITY = 1_000_000;
 
     private final ServerSettings settings;
     private final ServiceIo io;
     private final AeadFactory crypto;
-    private final SaltFilter saltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
-    private final SaltFilter udpSaltFilter = new BloomSaltFilter(SALT_FILTER_CAPACITY);
+    private final ReplayProtection replay = ReplayProtection.forServer(Clock.systemUTC());
+    private final TrafficCounters traffic = new TrafficCounters();
     private final List<UdpRelay> udpRelays = new ArrayList<>();
 
     private ShadowsocksServer(ServerSettings settings) {
@@ -65,11 +64,12 @@ public final class ShadowsocksServer implements Closeable {
 
     private void bindAll() throws IOException {
         LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
-        ServerContext context = new ServerContext(settings, io.resolver(), io.transport());
+        ServerContext context = new ServerContext(settings, io.resolver(), io.transport(), traffic);
         ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(settings.noDelay(), settings.reusePort(),
                 settings.fastOpen());
         for (ServerEndpoint endpoint : settings.endpoints()) {
-            StreamProtocol protocol = StreamProtocols.create(endpoint.method(), endpoint.password(), crypto, saltFilter);
+            StreamProtocol protocol = StreamProtocols.forServer(endpoint.method(), endpoint.password(), endpoint.users(),
+                    crypto, replay);
             InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
             if (settings.mode().tcp()) {
                 long timeoutMillis = settings.timeout().toMillis();
@@ -79,15 +79,16 @@ public final class ShadowsocksServer implements Closeable {
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
                                 .addLast("codec", protocol.newServerCodec())
                                 .addLast("request", new ServerRequestHandler(context)));
-                LOG.info("listening on {} (tcp), method {}", listener.localAddress(), endpoint.method());
+                LOG.info("listening on {} (tcp), method {}{}", listener.localAddress(), endpoint.method(),
+                        endpoint.users().isEmpty() ? "" : ", " + endpoint.users().size() + " users");
                 // one port number for both, as clients expect: with port 0, UDP takes the port TCP got
                 address = (InetSocketAddress) listener.localAddress();
             }
             if (settings.mode().udp()) {
-                DatagramProtocol udp = DatagramProtocols.create(endpoint.method(), endpoint.password(), crypto,
-                        udpSaltFilter);
+                DatagramProtocol udp = DatagramProtocols.forServer(endpoint.method(), endpoint.password(),
+                        endpoint.users(), crypto, replay);
                 UdpRelay relay = new UdpRelay(io, udp, settings.forbidden(), settings.udpTimeout(),
-                        settings.udpMaxAssociations());
+                        settings.udpMaxAssociations(), traffic);
                 Channel socket = io.bindUdp(address, relay);
                 udpRelays.add(relay);
                 LOG.info("listening on {} (udp), method {}", socket.localAddress(), endpoint.method());
@@ -114,6 +115,11 @@ public final class ShadowsocksServer implements Closeable {
     /** UDP associations open right now on every port (read from their event loops; approximate). */
     public int udpAssociations() {
         return udpRelays.stream().mapToInt(UdpRelay::associationCount).sum();
+    }
+
+    /** Bytes relayed so far, per user of the multi-user ports (and "" for single-key ports). */
+    public TrafficCounters traffic() {
+        return traffic;
     }
 
     /** Client connections open right now (accepted and not yet closed). */

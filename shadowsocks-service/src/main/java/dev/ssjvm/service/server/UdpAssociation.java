@@ -3,6 +3,7 @@ package dev.ssjvm.service.server;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.udp.ClientPacket;
 import dev.ssjvm.core.udp.DatagramProtocol;
+import dev.ssjvm.service.relay.TrafficCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -35,12 +36,15 @@ final class UdpAssociation {
     private final DatagramProtocol.ServerSession session;
     private final Channel outbound;
     private final ArrayDeque<DatagramPacket> waiting = new ArrayDeque<>();
+    private final TrafficCounters.Counter traffic;
     private InetSocketAddress client;
     private boolean bound;
     private boolean closed;
 
-    UdpAssociation(UdpRelay relay, Object key, InetSocketAddress client, DatagramProtocol.ServerSession session) {
+    UdpAssociation(UdpRelay relay, Object key, InetSocketAddress client, DatagramProtocol.ServerSession session,
+            TrafficCounters.Counter traffic) {
         this.relay = relay;
+        this.traffic = traffic;
         this.key = key;
         this.client = client;
         this.session = session;
@@ -113,6 +117,7 @@ final class UdpAssociation {
             payload.release();
             return;
         }
+        traffic.addUp(payload.readableBytes());
         DatagramPacket datagram = new DatagramPacket(payload, target);
         if (bound) {
             outbound.writeAndFlush(datagram, outbound.voidPromise());
@@ -139,6 +144,7 @@ final class UdpAssociation {
     private final class Replies extends SimpleChannelInboundHandler<DatagramPacket> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
+            traffic.addDown(reply.content().readableBytes());
             ByteBuf sealed = session.sealReply(ctx.alloc(), HostAndPort.unmapped(reply.sender()), reply.content());
             relay.reply(new DatagramPacket(sealed, client));
         }

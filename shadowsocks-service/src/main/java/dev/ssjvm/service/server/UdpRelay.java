@@ -4,6 +4,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.udp.ClientPacket;
 import dev.ssjvm.core.udp.DatagramProtocol;
 import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.relay.TrafficCounters;
 import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,10 +39,13 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
     private final int maxAssociations;
     private final Map<Object, UdpAssociation> associations = new LinkedHashMap<>(64, 0.75f, true);
     private final AtomicLong dropped = new AtomicLong();
+    private final TrafficCounters traffic;
     private Channel listener;
 
-    UdpRelay(ServiceIo io, DatagramProtocol protocol, IpRangeSet forbidden, Duration idleTimeout, int maxAssociations) {
+    UdpRelay(ServiceIo io, DatagramProtocol protocol, IpRangeSet forbidden, Duration idleTimeout, int maxAssociations,
+            TrafficCounters traffic) {
         super(false);
+        this.traffic = traffic;
         this.io = io;
         this.protocol = protocol;
         this.forbidden = forbidden;
@@ -90,7 +94,8 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
             LOG.debug("udp: association table full ({}), dropping the least recently used", maxAssociations);
             evicted.close();
         }
-        UdpAssociation association = new UdpAssociation(this, key, client, protocol.newServerSession(first));
+        UdpAssociation association = new UdpAssociation(this, key, client, protocol.newServerSession(first),
+                traffic.of(first.user()));
         associations.put(key, association);
         LOG.debug("udp: new association for {}", client);
         return association;

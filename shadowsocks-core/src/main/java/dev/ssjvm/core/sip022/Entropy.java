@@ -1,0 +1,39 @@
+package dev.ssjvm.core.sip022;
+
+import java.security.SecureRandom;
+
+/**
+ * Where SIP022 codecs get their randomness: salts, padding lengths, session ids, nonces. Always
+ * {@link #SECURE} in use; known-answer tests substitute fixed values to compare bytes exactly.
+ */
+interface Entropy {
+    Entropy SECURE = new Entropy() {
+        private final SecureRandom random = new SecureRandom();
+
+        @Override
+        public void nextBytes(byte[] out) {
+            random.nextBytes(out);
+        }
+
+        @Override
+        public long nextLong() {
+            return random.nextLong();
+        }
+
+        @Override
+        public int padding(int payloadLength) {
+            if (payloadLength >= Sip022.MAX_PADDING) {
+                return 0;
+            }
+            int room = Sip022.MAX_PADDING - payloadLength;
+            return payloadLength == 0 ? 1 + random.nextInt(room) : random.nextInt(room + 1);
+        }
+    };
+
+    void nextBytes(byte[] out);
+
+    long nextLong();
+
+    /** Padding for a first payload of {@code payloadLength} bytes: never zero for an empty payload. */
+    int padding(int payloadLength);
+}

@@ -1,0 +1,189 @@
+package dev.ssjvm.core.sip022;
+
+import dev.ssjvm.core.address.SocksAddressCodec;
+import dev.ssjvm.core.replay.SaltPool;
+import dev.ssjvm.core.tcp.ProtocolViolation;
+import dev.ssjvm.core.tcp.ProxyRequest;
+import dev.ssjvm.crypto.AeadFactory;
+import dev.ssjvm.crypto.AesBlock;
+import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.crypto.Sip022Keys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Server side of a SIP022 request stream: salt, (on a multi-user port) the SIP023 identity header,
+ * the fixed-length header chunk, the variable-length header chunk, then length and payload chunks.
+ * Emits one {@link ProxyRequest} (with the user's name) and then payload buffers.
+ *
+ * <p>Every failure (tag, stream type, stale timestamp, replayed salt, unknown user, malformed or
+ * over-long header, a header with neither payload nor padding, a stream cut inside a chunk) switches
+ * to draining, exactly as {@code AeadServerDecoder} does: one {@link ProtocolViolation}, then silence.
+ */
+final class Sip022ServerDecoder extends ByteToMessageDecoder {
+    private enum State { HEADER, VARIABLE, LENGTH, PAYLOAD, DRAIN }
+
+    private final CipherKind method;
+    private final byte[] psk;
+    private final Sip022Users users;
+    private final AeadFactory factory;
+    private final SaltPool saltPool;
+    private final Clock clock;
+    private final Sip022Session session;
+    private State state = State.HEADER;
+    private ChunkCipher cipher;
+    private int expected;
+    private String user;
+
+    Sip022ServerDecoder(CipherKind method, byte[] psk, Sip022Users users, AeadFactory factory, SaltPool saltPool,
+            Clock clock, Sip022Session session) {
+        this.method = method;
+        this.psk = psk;
+        this.users = users;
+        this.factory = factory;
+        this.saltPool = saltPool;
+        this.clock = clock;
+        this.session = session;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            while (true) {
+                switch (state) {
+                    case DRAIN:
+                        in.skipBytes(in.readableBytes());
+                        return;
+                    case HEADER:
+                        if (!readFixedHeader(in)) {
+                            return;
+                        }
+                        break;
+                    case VARIABLE:
+                        if (in.readableBytes() < expected + cipher.tagSize()) {
+                            return;
+                        }
+                        readVariableHeader(ctx, in, out);
+                        break;
+                    case LENGTH:
+                        if (in.readableBytes() < 2 + cipher.tagSize()) {
+                            return;
+                        }
+                        byte[] length = cipher.openSmall(in, 2);
+                        expected = (length[0] & 0xff) << 8 | (length[1] & 0xff);
+                        state = State.PAYLOAD;
+                        break;
+                    case PAYLOAD:
+                        if (in.readableBytes() < expected + cipher.tagSize()) {
+                            return;
+                        }
+                        ByteBuf payload = cipher.open(ctx.alloc(), in, expected);
+                        if (payload.isReadable()) {
+                            out.add(payload);
+                        } else {
+                            payload.release();
+                        }
+                        state = State.LENGTH;
+                        break;
+                    default:
+                        throw new IllegalStateException(state.name());
+                }
+            }
+        } catch (AEADBadTagException e) {
+            fail(ctx, in, "authentication failed");
+        } catch (CorruptedFrameException e) {
+            fail(ctx, in, e.getMessage());
+        }
+    }
+
+    /** Salt, identity header, fixed-length header chunk; false until all of them have arrived. */
+    private boolean readFixedHeader(ByteBuf in) throws AEADBadTagException {
+        int saltSize = method.saltSize();
+        int identity = users.isEmpty() ? 0 : AesBlock.SIZE;
+        if (in.readableBytes() < saltSize + identity + Sip022.FIXED_REQUEST_HEADER + method.tagSize()) {
+            return false;
+        }
+        byte[] salt = new byte[saltSize];
+        in.readBytes(salt);
+        byte[] key = psk;
+        if (identity > 0) {
+            byte[] header = new byte[AesBlock.SIZE];
+            in.readBytes(header);
+            byte[] hash = new byte[AesBlock.SIZE];
+            new AesBlock(Sip022Keys.identitySubkey(psk, salt)).decrypt(header, 0, hash, 0);
+            Sip022Users.User found = users.find(hash);
+            if (found == null) {
+                throw new CorruptedFrameException("identity header names no known user");
+            }
+            key = found.psk();
+            user = found.name();
+        }
+        cipher = new ChunkCipher(factory.create(method.algorithm(), Sip022Keys.sessionSubkey(key, salt)));
+        byte[] fixed = cipher.openSmall(in, Sip022.FIXED_REQUEST_HEADER);
+        if (fixed[0] != Sip022.TYPE_CLIENT) {
+            throw new CorruptedFrameException("stream type " + fixed[0] + " in a request");
+        }
+        long timestamp = Unpooled.wrappedBuffer(fixed).getLong(1);
+        if (!Sip022.timestampFresh(clock, timestamp)) {
+            throw new CorruptedFrameException("timestamp " + timestamp + " is over 30 s from our clock");
+        }
+        if (!saltPool.checkAndAdd(salt)) {
+            throw new CorruptedFrameException("replayed salt");
+        }
+        expected = (fixed[9] & 0xff) << 8 | (fixed[10] & 0xff);
+        if (expected == 0) {
+            throw new CorruptedFrameException("empty variable-length header");
+        }
+        session.requestSalt = salt;
+        session.key = key;
+        state = State.VARIABLE;
+        return true;
+    }
+
+    private void readVariableHeader(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws AEADBadTagException {
+        ByteBuf header = cipher.open(ctx.alloc(), in, expected);
+        try {
+            InetSocketAddress target = SocksAddressCodec.decode(header);
+            if (target == null || header.readableBytes() < 2) {
+                throw new CorruptedFrameException("request header ends inside the address");
+            }
+            int padding = header.readUnsignedShort();
+            if (padding > header.readableBytes()) {
+                throw new CorruptedFrameException("padding runs beyond the request header");
+            }
+            header.skipBytes(padding);
+            if (padding == 0 && !header.isReadable()) {
+                throw new CorruptedFrameException("request header has neither payload nor padding");
+            }
+            out.add(new ProxyRequest(target, user));
+            state = State.LENGTH;
+            if (header.isReadable()) {
+                out.add(header.retain());
+            }
+        } finally {
+            header.release();
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        decode(ctx, in, out);
+        boolean clean = state == State.LENGTH && !in.isReadable();
+        if (state != State.DRAIN && !clean && state != State.HEADER) {
+            fail(ctx, in, "stream ends inside a chunk");
+        }
+    }
+
+    private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+        state = State.DRAIN;
+        in.skipBytes(in.readableBytes());
+        ctx.fireUserEventTriggered(new ProtocolViolation(reason));
+    }
+}

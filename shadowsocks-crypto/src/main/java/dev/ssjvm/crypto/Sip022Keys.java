@@ -1,0 +1,67 @@
+package dev.ssjvm.crypto;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Keys of the 2022 edition (SIP022) and of its identity headers (SIP023). */
+public final class Sip022Keys {
+    public static final String SESSION_SUBKEY_CONTEXT = "shadowsocks 2022 session subkey";
+    public static final String IDENTITY_SUBKEY_CONTEXT = "shadowsocks 2022 identity subkey";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Sip022Keys() {}
+
+    /** {@code blake3::derive_key("shadowsocks 2022 session subkey", psk + salt)}, as long as the PSK. */
+    public static byte[] sessionSubkey(byte[] psk, byte[] salt) {
+        return Blake3.deriveKey(SESSION_SUBKEY_CONTEXT, concat(psk, salt), psk.length);
+    }
+
+    /** SIP023: {@code blake3::derive_key("shadowsocks 2022 identity subkey", iPSK + salt)}, as long as the iPSK. */
+    public static byte[] identitySubkey(byte[] identityPsk, byte[] salt) {
+        return Blake3.deriveKey(IDENTITY_SUBKEY_CONTEXT, concat(identityPsk, salt), identityPsk.length);
+    }
+
+    /** SIP023: the first 16 bytes of {@code blake3::hash(psk)}, which name a key in identity headers. */
+    public static byte[] pskHash(byte[] psk) {
+        return Blake3.hash(psk, 16);
+    }
+
+    /**
+     * Decodes one base64 pre-shared key and checks its size.
+     *
+     * @throws IllegalArgumentException saying the expected size and how to generate a key; never
+     *     repeating the key
+     */
+    public static byte[] decodePsk(CipherKind method, String base64) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(method + " needs a base64 key of " + method.keySize() + " bytes, and this"
+                    + " is not base64; " + howToGenerate(method));
+        }
+        if (key.length != method.keySize()) {
+            throw new IllegalArgumentException(method + " needs a base64 key of exactly " + method.keySize()
+                    + " bytes, got " + key.length + " bytes; " + howToGenerate(method));
+        }
+        return key;
+    }
+
+    public static String howToGenerate(CipherKind method) {
+        return "generate one with 'ssurl genkey -m " + method + "' or 'openssl rand -base64 " + method.keySize() + "'";
+    }
+
+    /** A fresh random key for {@code method}, base64-encoded. */
+    public static String generatePsk(CipherKind method) {
+        byte[] key = new byte[method.keySize()];
+        RANDOM.nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
