@@ -286,6 +286,20 @@ class EndToEndTest {
         }
     }
 
+    /** Reads until the proxy closes or stays silent for the socket's timeout; a reset counts as a close. */
+    static byte[] readToEndOrTimeout(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            int b;
+            while ((b = in.read()) >= 0) {
+                out.write(b);
+            }
+        } catch (java.net.SocketTimeoutException | SocketException e) {
+            // silence or reset: whatever came so far is the answer
+        }
+        return out.toByteArray();
+    }
+
     static InetSocketAddress loopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

@@ -6,17 +6,15 @@ import dev.ssjvm.core.address.SocksAddressCodec;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
+import dev.ssjvm.service.testing.Probe;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Sip004Writer;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,9 +39,6 @@ class ProbeResistanceTest {
     private static final CipherKind METHOD = CipherKind.AES_256_GCM;
     private static final String PASSWORD = "probe-resistant";
     private static final Duration DEADLINE = Duration.ofSeconds(3);
-
-    /** What a prober can observe about one connection. */
-    record Reaction(int bytesReceived, String end) {}
 
     @Test
     void everyKindOfBadInputGetsTheSameSilentTreatment() throws Exception {
@@ -78,13 +73,13 @@ class ProbeResistanceTest {
                         ProxyStack.serverSettings(METHOD, PASSWORD, dns).handshakeTimeout(DEADLINE).build())) {
             InetSocketAddress address = server.tcpAddresses().get(0);
             ExecutorService pool = Executors.newFixedThreadPool(probes.size());
-            Map<String, Future<Reaction>> reactions = new LinkedHashMap<>();
+            Map<String, Future<Probe.Reaction>> reactions = new LinkedHashMap<>();
             probes.forEach((name, bytes) -> reactions.put(name, pool.submit(() -> probe(address, bytes))));
             // meanwhile a real client is served normally
             assertThat(echoThroughServer(address, target)).isTrue();
-            for (Map.Entry<String, Future<Reaction>> e : reactions.entrySet()) {
+            for (Map.Entry<String, Future<Probe.Reaction>> e : reactions.entrySet()) {
                 assertThat(e.getValue().get(60, TimeUnit.SECONDS)).as(e.getKey())
-                        .isEqualTo(new Reaction(0, "silence, then FIN at the deadline"));
+                        .isEqualTo(Probe.SILENT_UNTIL_DEADLINE);
             }
             pool.shutdown();
             assertThat(target.accepted()).as("connections that reached the target").isEqualTo(1);
@@ -106,7 +101,7 @@ class ProbeResistanceTest {
                 s.setSoTimeout(10_000);
                 assertThat(s.getInputStream().read()).as("first use answers").isNotEqualTo(-1);
             }
-            assertThat(probe(address, flight)).isEqualTo(new Reaction(0, "silence, then FIN at the deadline"));
+            assertThat(probe(address, flight)).isEqualTo(Probe.SILENT_UNTIL_DEADLINE);
             assertThat(target.accepted()).isEqualTo(1);
         }
     }
@@ -149,44 +144,8 @@ class ProbeResistanceTest {
         }
     }
 
-    /** Sends {@code bytes}, then watches: nothing may come back and the close must wait for the deadline. */
-    private static Reaction probe(InetSocketAddress server, byte[] bytes) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(server, 5000);
-            s.getOutputStream().write(bytes);
-            s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            // well before the deadline the server must still be silent and holding the connection open
-            s.setSoTimeout((int) (DEADLINE.toMillis() / 2));
-            String early;
-            try {
-                int b = in.read();
-                early = b < 0 ? "early FIN" : "data";
-                if (b >= 0) {
-                    received.write(b);
-                }
-            } catch (SocketTimeoutException e) {
-                early = null;
-            } catch (SocketException e) {
-                early = "early reset";
-            }
-            if (early != null) {
-                return new Reaction(received.size(), early);
-            }
-            s.setSoTimeout((int) (DEADLINE.toMillis() * 5));
-            try {
-                int b;
-                while ((b = in.read()) >= 0) {
-                    received.write(b);
-                }
-                return new Reaction(received.size(), "silence, then FIN at the deadline");
-            } catch (SocketTimeoutException e) {
-                return new Reaction(received.size(), "never closed");
-            } catch (SocketException e) {
-                return new Reaction(received.size(), "reset at the deadline");
-            }
-        }
+    private static Probe.Reaction probe(InetSocketAddress server, byte[] bytes) throws Exception {
+        return Probe.send(server, bytes, DEADLINE);
     }
 
     private static boolean echoThroughServer(InetSocketAddress server, TestTarget target) throws Exception {

@@ -61,6 +61,17 @@ class LocalConfigLoaderTest {
     }
 
     @Test
+    void sip022UrlAndIdentityKeys() throws Exception {
+        LocalSettings s = load(null, "--server-url",
+                "ss://2022-blake3-aes-128-gcm:AAAAAAAAAAAAAAAAAAAAAA%3D%3D%3AAQEBAQEBAQEBAQEBAQEBAQ%3D%3D@127.0.0.1:8389");
+        assertThat(s.servers().get(0).method()).isEqualTo(CipherKind.BLAKE3_AES_128_GCM);
+        assertThat(s.servers().get(0).password()).isEqualTo("AAAAAAAAAAAAAAAAAAAAAA==:AQEBAQEBAQEBAQEBAQEBAQ==");
+        assertThat(error(null, "-s", "h", "-p", "1", "-m", "2022-blake3-chacha20-poly1305", "-k",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+                .contains("identity headers");
+    }
+
+    @Test
     void rustServersAndLocals() throws Exception {
         LocalSettings s = load("""
                 {"servers": [{"server": "a.example", "server_port": 1, "password": "p", "method": "aes-128-gcm"}],

@@ -128,6 +128,32 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void sip022UsersOnOnePort() throws Exception {
+        String ipsk = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        String alice = java.util.Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+            15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        ServerSettings s = load("{\"server\": \"::\", \"server_port\": 8388, \"method\": \"2022-blake3-aes-256-gcm\","
+                + " \"password\": \"" + ipsk + "\", \"users\": [{\"name\": \"alice\", \"password\": \"" + alice + "\"}]}");
+        assertThat(s.endpoints().get(0).users()).extracting(u -> u.name()).containsExactly("alice");
+        assertThat(s.endpoints().get(0).toString()).doesNotContain(alice).contains("1 users");
+    }
+
+    @Test
+    void sip022KeyErrorsSayTheSizeAndHowToMakeOne() {
+        assertThat(error(null, "-p", "8388", "-m", "2022-blake3-aes-256-gcm", "-k", "c2hvcnQ="))
+                .contains("exactly 32 bytes, got 5").contains("ssurl genkey -m 2022-blake3-aes-256-gcm")
+                .contains("openssl rand -base64 32").doesNotContain("c2hvcnQ=");
+        String user = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+        assertThat(error("{\"server_port\": 1, \"method\": \"2022-blake3-aes-128-gcm\", \"password\": \"" + user
+                + "\", \"users\": [{\"name\": \"bob\", \"password\": \"bad\"}]}"))
+                .contains("user 'bob'").contains("16 bytes");
+        assertThat(error("{\"server_port\": 1, \"method\": \"aes-256-gcm\", \"password\": \"x\","
+                + " \"users\": [{\"name\": \"bob\", \"password\": \"y\"}]}")).contains("need a 2022 method");
+        assertThat(error("{\"server_port\": 1, \"method\": \"2022-blake3-aes-128-gcm\", \"password\": \"" + user
+                + "\", \"users\": [{\"password\": \"" + user + "\"}]}")).contains("users[0].name' is missing");
+    }
+
+    @Test
     void missingFileIsAnError() {
         ServerOptions options = new ServerOptions();
         options.common.config = dir.resolve("absent.json");

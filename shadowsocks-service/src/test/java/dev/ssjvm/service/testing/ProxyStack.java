@@ -1,5 +1,6 @@
 package dev.ssjvm.service.testing;
 
+import dev.ssjvm.core.sip022.Sip022Users;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.LocalListener;
@@ -49,21 +50,45 @@ public final class ProxyStack implements AutoCloseable {
      */
     public static ProxyStack start(CipherKind method, String password, Map<String, String> socksUsers, Mode mode,
             Duration udpTimeout, InetSocketAddress tunnelTarget) throws IOException {
+        return start(method, password, List.of(), password, socksUsers, mode, udpTimeout, tunnelTarget);
+    }
+
+    /**
+     * A stack whose server and local keys may differ: a multi-user 2022 server (identity key and
+     * users) and a local holding {@code iPSK:uPSK}.
+     */
+    public static ProxyStack start(CipherKind method, String serverPassword, List<Sip022Users.UserKey> users,
+            String localPassword, Map<String, String> socksUsers, Mode mode, Duration udpTimeout,
+            InetSocketAddress tunnelTarget) throws IOException {
         TestDns dns = new TestDns().add(TARGET_NAME, InetAddress.getLoopbackAddress());
         TestTarget target = new TestTarget();
-        ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, password, dns)
+        ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, serverPassword, dns)
+                .endpoints(List.of(new ServerEndpoint("127.0.0.1", 0, method, serverPassword).withUsers(users)))
                 .mode(mode).udpTimeout(udpTimeout).build());
         int serverPort = mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
+        return new ProxyStack(dns, target, server, startLocal(method, localPassword, serverPort, socksUsers, mode,
+                udpTimeout, tunnelTarget != null ? tunnelTarget
+                        : InetSocketAddress.createUnresolved(TARGET_NAME, target.port())));
+    }
+
+    /** Another local for the same server, e.g. a second user of a multi-user port. */
+    public ShadowsocksLocal startLocal(CipherKind method, String localPassword, Mode mode) throws IOException {
+        int serverPort = mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
+        return startLocal(method, localPassword, serverPort, Map.of(), mode, ServerSettings.DEFAULT_TIMEOUT,
+                InetSocketAddress.createUnresolved(TARGET_NAME, target.port()));
+    }
+
+    private static ShadowsocksLocal startLocal(CipherKind method, String password, int serverPort,
+            Map<String, String> socksUsers, Mode mode, Duration udpTimeout, InetSocketAddress tunnelTarget)
+            throws IOException {
         LocalSettings localSettings = LocalSettings.of(
                 List.of(new ServerEndpoint("127.0.0.1", serverPort, method, password)),
                 List.of(LocalListener.socks("127.0.0.1", 0),
-                        LocalListener.tunnel("127.0.0.1", 0, tunnelTarget != null ? tunnelTarget
-                                : InetSocketAddress.createUnresolved(TARGET_NAME, target.port()))))
+                        LocalListener.tunnel("127.0.0.1", 0, tunnelTarget)))
                 .withSocksUsers(socksUsers)
                 .withMode(mode)
                 .withUdpTimeout(udpTimeout);
-        ShadowsocksLocal local = ShadowsocksLocal.start(localSettings);
-        return new ProxyStack(dns, target, server, local);
+        return ShadowsocksLocal.start(localSettings);
     }
 
     /** Server settings for tests: loopback, ephemeral port, loopback targets allowed, test DNS. */
