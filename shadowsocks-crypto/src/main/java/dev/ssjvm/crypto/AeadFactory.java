@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
  * is behind it.
  */
 public final class AeadFactory {
-    private final Map<AeadAlgorithm, CryptoBackend> choice;
+    /** Per algorithm, the backends that have it, preferred first. */
+    private final Map<AeadAlgorithm, List<CryptoBackend>> choice;
 
-    private AeadFactory(Map<AeadAlgorithm, CryptoBackend> choice) {
+    private AeadFactory(Map<AeadAlgorithm, List<CryptoBackend>> choice) {
         this.choice = Collections.unmodifiableMap(choice);
     }
 
@@ -65,13 +66,16 @@ public final class AeadFactory {
     }
 
     private static AeadFactory from(List<CryptoBackend> ordered) {
-        Map<AeadAlgorithm, CryptoBackend> choice = new EnumMap<>(AeadAlgorithm.class);
+        Map<AeadAlgorithm, List<CryptoBackend>> choice = new EnumMap<>(AeadAlgorithm.class);
         for (AeadAlgorithm algorithm : AeadAlgorithm.values()) {
+            List<CryptoBackend> having = new ArrayList<>();
             for (CryptoBackend backend : ordered) {
-                if (backend.supports(algorithm)) {
-                    choice.put(algorithm, backend);
-                    break;
+                if (backend.supports(algorithm) && !having.contains(backend)) {
+                    having.add(backend);
                 }
+            }
+            if (!having.isEmpty()) {
+                choice.put(algorithm, List.copyOf(having));
             }
         }
         return new AeadFactory(choice);
@@ -81,24 +85,31 @@ public final class AeadFactory {
         return choice.containsKey(algorithm);
     }
 
+    /** A cipher from the preferred backend that takes keys of this size. */
     public Aead create(AeadAlgorithm algorithm, byte[] key) {
-        CryptoBackend backend = choice.get(algorithm);
-        if (backend == null) {
-            throw new UnsupportedOperationException("no crypto backend here implements " + algorithm);
+        for (CryptoBackend backend : choice.getOrDefault(algorithm, List.of())) {
+            if (backend.supports(algorithm, key.length)) {
+                return backend.newAead(algorithm, key);
+            }
         }
-        return backend.newAead(algorithm, key);
+        throw new UnsupportedOperationException("no crypto backend here implements " + algorithm + " with "
+                + key.length + "-byte keys");
     }
 
-    /** The backend behind an algorithm, for logs. */
-    public String backendName(AeadAlgorithm algorithm) {
-        CryptoBackend backend = choice.get(algorithm);
-        return backend == null ? "none" : backend.name();
+    /** The backend behind an algorithm and key size, for logs. */
+    public String backendName(AeadAlgorithm algorithm, int keySize) {
+        for (CryptoBackend backend : choice.getOrDefault(algorithm, List.of())) {
+            if (backend.supports(algorithm, keySize)) {
+                return backend.name();
+            }
+        }
+        return "none";
     }
 
-    /** A one-line summary for the startup log, e.g. {@code AES_GCM=jdk, CHACHA20_POLY1305=jdk}. */
+    /** A one-line summary for the startup log, e.g. {@code AES_GCM=conscrypt, CHACHA20_POLY1305=conscrypt}. */
     public String describe() {
         Map<AeadAlgorithm, String> names = new LinkedHashMap<>();
-        choice.forEach((algorithm, backend) -> names.put(algorithm, backend.name()));
+        choice.forEach((algorithm, backends) -> names.put(algorithm, backends.get(0).name()));
         return names.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     }
 }

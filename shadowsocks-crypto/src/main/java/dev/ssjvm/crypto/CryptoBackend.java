@@ -11,6 +11,11 @@ public interface CryptoBackend {
 
     boolean supports(AeadAlgorithm algorithm);
 
+    /** Whether keys of this size work too (BoringSSL, for one, has no AES-192). */
+    default boolean supports(AeadAlgorithm algorithm, int keySize) {
+        return supports(algorithm);
+    }
+
     /**
      * Creates a cipher for one key.
      *

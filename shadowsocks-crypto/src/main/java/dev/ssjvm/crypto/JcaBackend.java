@@ -26,6 +26,7 @@ public final class JcaBackend implements CryptoBackend {
     private final String name;
     private final Provider provider;
     private final Set<AeadAlgorithm> supported;
+    private final Set<Integer> aesKeySizes = new java.util.HashSet<>();
     private final String chachaTransformation;
 
     /**
@@ -38,6 +39,11 @@ public final class JcaBackend implements CryptoBackend {
         this.supported = EnumSet.noneOf(AeadAlgorithm.class);
         if (available(AES_GCM)) {
             supported.add(AeadAlgorithm.AES_GCM);
+            for (int size : new int[] {16, 24, 32}) {
+                if (acceptsAesKey(size)) {
+                    aesKeySizes.add(size);
+                }
+            }
         }
         if (available(chachaTransformation)) {
             supported.add(AeadAlgorithm.CHACHA20_POLY1305);
@@ -65,9 +71,25 @@ public final class JcaBackend implements CryptoBackend {
     }
 
     @Override
+    public boolean supports(AeadAlgorithm algorithm, int keySize) {
+        return supports(algorithm) && (algorithm != AeadAlgorithm.AES_GCM || aesKeySizes.contains(keySize));
+    }
+
+    private boolean acceptsAesKey(int size) {
+        try {
+            newCipher(AES_GCM).init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[size], "AES"),
+                    new GCMParameterSpec(128, new byte[12]));
+            return true;
+        } catch (GeneralSecurityException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    @Override
     public Aead newAead(AeadAlgorithm algorithm, byte[] key) {
-        if (!supports(algorithm)) {
-            throw new UnsupportedOperationException(name + " backend has no " + algorithm);
+        if (!supports(algorithm, key.length)) {
+            throw new UnsupportedOperationException(name + " backend has no " + algorithm + " with "
+                    + key.length + "-byte keys");
         }
         switch (algorithm) {
             case AES_GCM:

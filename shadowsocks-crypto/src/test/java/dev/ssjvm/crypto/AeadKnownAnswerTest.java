@@ -49,6 +49,9 @@ class AeadKnownAnswerTest {
         };
         assertThat(k).isNotEmpty();
         for (String[] c : cases) {
+            if (!backend.supports(AeadAlgorithm.AES_GCM, c[0].length() / 2)) {
+                continue;
+            }
             Aead aead = backend.newAead(AeadAlgorithm.AES_GCM, HEX.parseHex(c[0]));
             assertThat(HEX.formatHex(aead.seal(iv, p))).isEqualTo(c[1]);
             assertThat(aead.open(iv, HEX.parseHex(c[1]))).isEqualTo(p);
@@ -59,7 +62,7 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void firstChunkMatchesVector(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm())) {
+        if (!backend.supports(kind.algorithm(), kind.keySize())) {
             return;
         }
         Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
@@ -71,7 +74,7 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void multiChunkStreamMatchesVector(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm())) {
+        if (!backend.supports(kind.algorithm(), kind.keySize())) {
             return;
         }
         Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
@@ -84,7 +87,7 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void udpPacketOpensAndReseals(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm())) {
+        if (!backend.supports(kind.algorithm(), kind.keySize())) {
             return;
         }
         byte[] packet = v.hex("udp_packet");
@@ -101,7 +104,7 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void tamperedCiphertextOrWrongNonceIsRejected(CryptoBackend backend, AeadVectors.Vector v) {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm())) {
+        if (!backend.supports(kind.algorithm(), kind.keySize())) {
             return;
         }
         Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
@@ -126,7 +129,7 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void directBuffersGiveTheSameBytes(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm())) {
+        if (!backend.supports(kind.algorithm(), kind.keySize())) {
             return;
         }
         byte[] plain = AeadVectors.pattern(5000, 1);

@@ -86,7 +86,7 @@ class Sip022ProbeTest {
             for (int skew : new int[] {31, -31}) {
                 byte[] salt = new byte[METHOD.saltSize()];
                 random.nextBytes(salt);
-                long ts = System.currentTimeMillis() / 1000 + skew;
+                long ts = startOfASecond() + skew;
                 byte[] flight = Sip022Writer.request(METHOD, psk, salt, ts, target.address(), new byte[] {'E', 1});
                 assertThat(Probe.send(address, flight, DEADLINE)).as("skew %d s", skew).isEqualTo(Probe.SILENT_UNTIL_DEADLINE);
             }
@@ -94,7 +94,7 @@ class Sip022ProbeTest {
             for (int skew : new int[] {29, -29}) {
                 byte[] salt = new byte[METHOD.saltSize()];
                 random.nextBytes(salt);
-                long ts = System.currentTimeMillis() / 1000 + skew;
+                long ts = startOfASecond() + skew;
                 byte[] flight = Sip022Writer.request(METHOD, psk, salt, ts, target.address(), new byte[] {'E', 1});
                 try (Socket s = new Socket()) {
                     s.connect(address);
@@ -105,6 +105,17 @@ class Sip022ProbeTest {
             }
             assertThat(target.accepted()).isEqualTo(2);
         }
+    }
+
+    /**
+     * Waits for the first tenth of a second and returns the current Unix second, so the server, which
+     * reads its clock a few milliseconds later, sees exactly the skew the test intends.
+     */
+    private static long startOfASecond() throws InterruptedException {
+        while (System.currentTimeMillis() % 1000 > 100) {
+            Thread.sleep(5);
+        }
+        return System.currentTimeMillis() / 1000;
     }
 
     /** Our sslocal pointed at a raw socket posing as the server: what it sends first, byte for byte. */
