@@ -73,6 +73,40 @@ class LaunchersIT {
     }
 
     @Test
+    void shadowsocks2022WithAGeneratedKeyAndTwoUsers() throws Exception {
+        String ipsk = genkey("2022-blake3-aes-128-gcm");
+        String alice = genkey("2022-blake3-aes-128-gcm");
+        String bob = genkey("2022-blake3-aes-128-gcm");
+        assertThat(java.util.Base64.getDecoder().decode(ipsk)).hasSize(16);
+        int serverPort = ExternalPeer.freePort();
+        int socksPort = ExternalPeer.freePort();
+        Path config = dir.resolve("2022.json");
+        Files.writeString(config, "{\"server\": \"127.0.0.1\", \"server_port\": " + serverPort + ","
+                + " \"method\": \"2022-blake3-aes-128-gcm\", \"password\": \"" + ipsk + "\", \"mode\": \"tcp_and_udp\","
+                + " \"forbidden_ip\": \"\", \"users\": [{\"name\": \"alice\", \"password\": \"" + alice + "\"},"
+                + " {\"name\": \"bob\", \"password\": \"" + bob + "\"}]}");
+        try (HttpTarget http = new HttpTarget();
+                Launched server = Launched.start(dir, "ssserver", "-c", config.toString(), "-v").awaitTcp(serverPort);
+                Launched local = Launched.start(dir, "sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-b", "127.0.0.1", "-l", "" + socksPort, "-m", "2022-blake3-aes-128-gcm",
+                        "-k", ipsk + ":" + bob).awaitTcp(socksPort)) {
+            ExternalPeer.Result result = curl(socksPort, "http://localhost:" + http.port() + "/bytes/200000");
+            assertThat(result.exitCode()).as(result.stderr()).isZero();
+            assertThat(TestData.sha256().digest(result.stdout())).isEqualTo(TestData.streamHash(200_000));
+            assertThat(server.log()).contains("2 users").contains("user bob");
+            assertThat(server.log() + local.log()).doesNotContain(ipsk).doesNotContain(bob).doesNotContain(alice);
+        }
+    }
+
+    private String genkey(String method) throws Exception {
+        Launched run = Launched.start(dir, "ssurl", "genkey", "-m", method);
+        assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String key = run.log().lines().filter(l -> !l.startsWith("building")).findFirst().orElseThrow().trim();
+        run.close();
+        return key;
+    }
+
+    @Test
     void sigtermShutsDownCleanlyAndRemovesThePidFile() throws Exception {
         int serverPort = ExternalPeer.freePort();
         Path pidFile = dir.resolve("ssserver.pid");
