@@ -38,10 +38,19 @@ public final class Kdf {
         return evpBytesToKey(password.getBytes(StandardCharsets.UTF_8), keySize);
     }
 
+    /** One HMAC-SHA1 per thread: every new session derives a subkey, and getInstance is not free. */
+    private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA1");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA1 is not available", e);
+        }
+    });
+
     /** HKDF (RFC 5869) with HMAC-SHA1. */
     public static byte[] hkdfSha1(byte[] inputKey, byte[] salt, byte[] info, int length) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
+            Mac mac = HMAC_SHA1.get();
             byte[] extractSalt = salt == null || salt.length == 0 ? new byte[mac.getMacLength()] : salt;
             mac.init(new SecretKeySpec(extractSalt, "HmacSHA1"));
             byte[] prk = mac.doFinal(inputKey);

@@ -1,13 +1,11 @@
 package dev.ssjvm.crypto;
 
-import java.security.SecureRandom;
 import java.util.Base64;
 
 /** Keys of the 2022 edition (SIP022) and of its identity headers (SIP023). */
 public final class Sip022Keys {
     public static final String SESSION_SUBKEY_CONTEXT = "shadowsocks 2022 session subkey";
     public static final String IDENTITY_SUBKEY_CONTEXT = "shadowsocks 2022 identity subkey";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Sip022Keys() {}
 
@@ -54,7 +52,7 @@ public final class Sip022Keys {
     /** A fresh random key for {@code method}, base64-encoded. */
     public static String generatePsk(CipherKind method) {
         byte[] key = new byte[method.keySize()];
-        RANDOM.nextBytes(key);
+        Randomness.nextBytes(key);
         return Base64.getEncoder().encodeToString(key);
     }
 

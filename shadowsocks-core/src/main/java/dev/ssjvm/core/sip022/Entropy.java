@@ -1,5 +1,6 @@
 package dev.ssjvm.core.sip022;
 
+import dev.ssjvm.crypto.Randomness;
 import java.security.SecureRandom;
 
 /**
@@ -8,16 +9,14 @@ import java.security.SecureRandom;
  */
 interface Entropy {
     Entropy SECURE = new Entropy() {
-        private final SecureRandom random = new SecureRandom();
-
         @Override
         public void nextBytes(byte[] out) {
-            random.nextBytes(out);
+            Randomness.nextBytes(out);
         }
 
         @Override
         public long nextLong() {
-            return random.nextLong();
+            return Randomness.current().nextLong();
         }
 
         @Override
@@ -26,6 +25,7 @@ interface Entropy {
                 return 0;
             }
             int room = Sip022.MAX_PADDING - payloadLength;
+            SecureRandom random = Randomness.current();
             return payloadLength == 0 ? 1 + random.nextInt(room) : random.nextInt(room + 1);
         }
     };

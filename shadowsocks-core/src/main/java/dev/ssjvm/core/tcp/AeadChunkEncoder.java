@@ -5,12 +5,12 @@ import dev.ssjvm.crypto.Aead;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
+import dev.ssjvm.crypto.Randomness;
 import dev.ssjvm.crypto.NonceCounter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 
 /**
  * Encrypts outgoing plaintext as a SIP004 stream: a random salt first, then chunks of at most
@@ -21,7 +21,6 @@ import java.security.SecureRandom;
  * first write; writing an empty buffer sends the header alone.
  */
 final class AeadChunkEncoder extends MessageToByteEncoder<ByteBuf> {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CipherKind kind;
     private final byte[] masterKey;
@@ -81,7 +80,7 @@ final class AeadChunkEncoder extends MessageToByteEncoder<ByteBuf> {
     private void startSession(ByteBuf out) {
         byte[] fresh = new byte[kind.saltSize()];
         do {
-            RANDOM.nextBytes(fresh);
+            Randomness.nextBytes(fresh);
         } while (!saltFilter.checkAndAdd(fresh)); // our own salts must never come back as a request
         salt = fresh;
         aead = factory.create(kind.algorithm(), Kdf.sessionSubkey(masterKey, salt));

@@ -6,11 +6,11 @@ import dev.ssjvm.crypto.Aead;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
+import dev.ssjvm.crypto.Randomness;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.net.InetSocketAddress;
-import java.security.SecureRandom;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -19,7 +19,6 @@ import javax.crypto.AEADBadTagException;
  * our own) go into a salt filter, so a recorded packet cannot be replayed.
  */
 public final class AeadDatagramProtocol implements DatagramProtocol {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CipherKind kind;
     private final byte[] masterKey;
@@ -118,7 +117,7 @@ public final class AeadDatagramProtocol implements DatagramProtocol {
     private ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress address, ByteBuf payload) {
         byte[] salt = new byte[kind.saltSize()];
         do {
-            RANDOM.nextBytes(salt);
+            Randomness.nextBytes(salt);
         } while (!saltFilter.checkAndAdd(salt));
         Aead aead = factory.create(kind.algorithm(), Kdf.sessionSubkey(masterKey, salt));
         int addressLength = SocksAddressCodec.encodedLength(address);

@@ -191,7 +191,9 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     private void connect(ChannelHandlerContext ctx, InetSocketAddress target, boolean socks5) {
         connecting = true;
         ctx.channel().config().setAutoRead(false);
-        LOG.debug("{} CONNECT {}", ctx.channel().remoteAddress(), HostAndPort.format(target));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} CONNECT {}", ctx.channel().remoteAddress(), HostAndPort.format(target));
+        }
         connector.connect(ctx.channel().eventLoop(), target).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for {}: {}", HostAndPort.format(target), f.cause().getMessage());

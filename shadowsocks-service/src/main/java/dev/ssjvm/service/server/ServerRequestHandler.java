@@ -83,8 +83,10 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
-                request.user() == null ? "" : " user " + request.user());
+        if (LOG.isDebugEnabled()) { // the arguments cost string building on every connection
+            LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
+                    request.user() == null ? "" : " user " + request.user());
+        }
         ChannelFuture connected = server.outbound(ctx.channel().eventLoop()).connect(resolved);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
