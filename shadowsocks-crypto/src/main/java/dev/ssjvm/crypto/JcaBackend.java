@@ -18,6 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AEAD ciphers from a JCA provider: the JDK's SunJCE (always present) or another provider such as
  * Conscrypt. XChaCha20-Poly1305 is built here from HChaCha20 and the provider's ChaCha20-Poly1305.
+ * An {@link Aead} from here may be used from any thread, but not from two at once.
  */
 public final class JcaBackend implements CryptoBackend {
     private static final String AES_GCM = "AES/GCM/NoPadding";
@@ -25,6 +26,13 @@ public final class JcaBackend implements CryptoBackend {
 
     private final String name;
     private final Provider provider;
+    /**
+     * One Cipher per thread and transformation, shared by every key used on that thread: each call
+     * initialises the cipher with its key and nonce anyway, and a session stays on its event loop. A
+     * session then holds only its key, and starting one costs no Cipher.getInstance.
+     */
+    private final ThreadLocal<Cipher> aesGcm;
+    private final ThreadLocal<Cipher> chacha;
     private final Set<AeadAlgorithm> supported;
     private final Set<Integer> aesKeySizes = new java.util.HashSet<>();
     private final String chachaTransformation;
@@ -36,6 +44,8 @@ public final class JcaBackend implements CryptoBackend {
         this.name = name;
         this.provider = provider;
         this.chachaTransformation = chachaTransformation;
+        this.aesGcm = ThreadLocal.withInitial(() -> newCipher(AES_GCM));
+        this.chacha = ThreadLocal.withInitial(() -> newCipher(chachaTransformation));
         this.supported = EnumSet.noneOf(AeadAlgorithm.class);
         if (available(AES_GCM)) {
             supported.add(AeadAlgorithm.AES_GCM);
@@ -96,13 +106,13 @@ public final class JcaBackend implements CryptoBackend {
                 if (key.length != 16 && key.length != 24 && key.length != 32) {
                     throw new IllegalArgumentException("AES-GCM key must be 16, 24 or 32 bytes, got " + key.length);
                 }
-                return new AesGcm(newCipher(AES_GCM), new SecretKeySpec(key, "AES"));
+                return new AesGcm(aesGcm, new SecretKeySpec(key, "AES"));
             case CHACHA20_POLY1305:
                 requireKey32(key);
-                return new ChaCha20Poly1305(newCipher(chachaTransformation), new SecretKeySpec(key, "ChaCha20"));
+                return new ChaCha20Poly1305(chacha, new SecretKeySpec(key, "ChaCha20"));
             case XCHACHA20_POLY1305:
                 requireKey32(key);
-                return new XChaCha20Poly1305(newCipher(chachaTransformation), key.clone());
+                return new XChaCha20Poly1305(chacha, key.clone());
             default:
                 throw new UnsupportedOperationException(name + " backend has no " + algorithm);
         }
@@ -138,10 +148,12 @@ public final class JcaBackend implements CryptoBackend {
 
     /** Shared seal/open over a JCA cipher; subclasses say which key and parameters each call uses. */
     private abstract static class JcaAead implements Aead {
-        final Cipher cipher;
+        private final ThreadLocal<Cipher> ciphers;
+        /** The calling thread's cipher, set by {@link #seal} and {@link #open} before {@link #init}. */
+        Cipher cipher;
 
-        JcaAead(Cipher cipher) {
-            this.cipher = cipher;
+        JcaAead(ThreadLocal<Cipher> ciphers) {
+            this.ciphers = ciphers;
         }
 
         abstract void init(int mode, byte[] nonce) throws GeneralSecurityException;
@@ -149,6 +161,7 @@ public final class JcaBackend implements CryptoBackend {
         @Override
         public final void seal(byte[] nonce, ByteBuffer plaintext, ByteBuffer out) {
             checkNonce(nonce);
+            cipher = ciphers.get();
             try {
                 init(Cipher.ENCRYPT_MODE, nonce);
                 cipher.doFinal(plaintext, out);
@@ -164,6 +177,7 @@ public final class JcaBackend implements CryptoBackend {
                 throw new AEADBadTagException("ciphertext shorter than the tag");
             }
             int outPosition = out.position();
+            cipher = ciphers.get();
             try {
                 initForOpen(nonce);
                 cipher.doFinal(ciphertext, out);
@@ -203,8 +217,8 @@ public final class JcaBackend implements CryptoBackend {
     private static final class AesGcm extends JcaAead {
         private final SecretKeySpec key;
 
-        AesGcm(Cipher cipher, SecretKeySpec key) {
-            super(cipher);
+        AesGcm(ThreadLocal<Cipher> ciphers, SecretKeySpec key) {
+            super(ciphers);
             this.key = key;
         }
 
@@ -222,8 +236,8 @@ public final class JcaBackend implements CryptoBackend {
     private static final class ChaCha20Poly1305 extends JcaAead {
         private final SecretKeySpec key;
 
-        ChaCha20Poly1305(Cipher cipher, SecretKeySpec key) {
-            super(cipher);
+        ChaCha20Poly1305(ThreadLocal<Cipher> ciphers, SecretKeySpec key) {
+            super(ciphers);
             this.key = key;
         }
 
@@ -242,8 +256,8 @@ public final class JcaBackend implements CryptoBackend {
         private final byte[] key;
         private final byte[] innerNonce = new byte[12];
 
-        XChaCha20Poly1305(Cipher cipher, byte[] key) {
-            super(cipher);
+        XChaCha20Poly1305(ThreadLocal<Cipher> ciphers, byte[] key) {
+            super(ciphers);
             this.key = key;
         }
 
