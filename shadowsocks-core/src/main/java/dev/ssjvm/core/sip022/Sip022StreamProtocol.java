@@ -82,6 +82,11 @@ public final class Sip022StreamProtocol implements StreamProtocol {
     }
 
     @Override
+    public int maxChunkPayload() {
+        return Sip022.MAX_CHUNK;
+    }
+
+    @Override
     public ChannelHandler newServerCodec() {
         if (!server) {
             throw new IllegalStateException("a client protocol has no server codec");

@@ -32,6 +32,11 @@ public final class AeadStreamProtocol implements StreamProtocol {
     }
 
     @Override
+    public int maxChunkPayload() {
+        return AeadChunkReader.MAX_PAYLOAD;
+    }
+
+    @Override
     public ChannelHandler newServerCodec() {
         return new Codec(new AeadServerDecoder(new AeadChunkReader(kind, masterKey, factory), saltFilter),
                 new AeadChunkEncoder(kind, masterKey, factory, saltFilter, null));

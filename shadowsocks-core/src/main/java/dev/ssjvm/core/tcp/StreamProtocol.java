@@ -14,6 +14,12 @@ public interface StreamProtocol {
     CipherKind cipher();
 
     /**
+     * The most plaintext one chunk carries: 0x3FFF for SIP004, 0xFFFF for SIP022. Reads of plaintext
+     * in multiples of it waste no chunks.
+     */
+    int maxChunkPayload();
+
+    /**
      * The codec for one connection accepted by a server. Inbound it emits one {@link ProxyRequest},
      * then the client's payload as {@code ByteBuf}s; outbound it takes {@code ByteBuf}s and encrypts
      * them. Input that fails authentication or framing is never answered: the codec discards it and

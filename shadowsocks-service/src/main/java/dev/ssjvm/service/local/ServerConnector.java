@@ -1,5 +1,6 @@
 package dev.ssjvm.service.local;
 
+import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.tcp.StreamProtocol;
 import dev.ssjvm.core.udp.DatagramProtocol;
 import dev.ssjvm.service.config.ServerEndpoint;
@@ -62,7 +63,8 @@ final class ServerConnector {
                         ch.pipeline().addLast("codec", remote.protocol().newClientCodec(target));
                     }
                 })
-                .connect(InetSocketAddress.createUnresolved(remote.endpoint().host(), remote.endpoint().port()));
+                // an IP literal goes straight to connect; only names take the resolver's path
+                .connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
     }
 
     /** Picks the next server for a UDP association and resolves its address on {@code loop}. */
@@ -78,6 +80,11 @@ final class ServerConnector {
             }
         });
         return promise;
+    }
+
+    /** The smallest chunk payload among the servers: client reads are sized in whole chunks of it. */
+    int chunkPayload() {
+        return remotes.stream().mapToInt(r -> r.protocol().maxChunkPayload()).min().orElse(0x3FFF);
     }
 
     Transport transport() {

@@ -8,6 +8,7 @@ import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
@@ -87,7 +88,8 @@ public final class ShadowsocksLocal implements Closeable {
                 ? (control, setup) -> SocksUdpAssociation.start(control, io, connector, settings.udpTimeout(), setup)
                 : null;
         Channel bound = io.bindTcp(address,
-                new ServiceIo.ListenOptions(settings.noDelay(), false, false), ch -> {
+                new ServiceIo.ListenOptions(settings.noDelay(), false, false, ChunkSizes.readsFor(connector.chunkPayload())),
+                ch -> {
                     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
                     if (listener.protocol() == LocalListener.Protocol.SOCKS) {
                         ch.pipeline()

@@ -4,6 +4,7 @@ import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.dns.DnsResolver;
 import dev.ssjvm.service.relay.TrafficCounters;
+import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 
 /** What every connection of one server shares: settings, DNS, the block list, outbound options. */
 final class ServerContext {
+
     private final ServerSettings settings;
     private final DnsResolver resolver;
     private final Transport transport;
@@ -45,12 +47,17 @@ final class ServerContext {
         return settings.forbidden();
     }
 
-    /** A bootstrap for a connection to a target, on the loop of the client connection. */
-    Bootstrap outbound(EventLoop loop) {
+    /**
+     * A bootstrap for a connection to a target, on the loop of the client connection.
+     *
+     * @param chunkPayload the client's protocol's chunk size: target reads are sized in whole chunks
+     */
+    Bootstrap outbound(EventLoop loop, int chunkPayload) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, ChunkSizes.readsFor(chunkPayload))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, settings.noDelay())

@@ -34,13 +34,16 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
 
     private final ServerContext server;
+    private final int chunkPayload;
     private final EarlyData early = new EarlyData();
     private ProxyRequest request;
     private boolean violated;
     private Channel outbound;
 
-    ServerRequestHandler(ServerContext server) {
+    /** @param chunkPayload the chunk size of this port's protocol, to size reads from targets */
+    ServerRequestHandler(ServerContext server, int chunkPayload) {
         this.server = server;
+        this.chunkPayload = chunkPayload;
     }
 
     @Override
@@ -87,7 +90,7 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
                     request.user() == null ? "" : " user " + request.user());
         }
-        ChannelFuture connected = server.outbound(ctx.channel().eventLoop()).connect(resolved);
+        ChannelFuture connected = server.outbound(ctx.channel().eventLoop(), chunkPayload).connect(resolved);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {

@@ -66,7 +66,7 @@ public final class ShadowsocksServer implements Closeable {
         LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
         ServerContext context = new ServerContext(settings, io.resolver(), io.transport(), traffic);
         ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(settings.noDelay(), settings.reusePort(),
-                settings.fastOpen());
+                settings.fastOpen(), null);
         for (ServerEndpoint endpoint : settings.endpoints()) {
             StreamProtocol protocol = StreamProtocols.forServer(endpoint.method(), endpoint.password(), endpoint.users(),
                     crypto, replay);
@@ -78,7 +78,7 @@ public final class ShadowsocksServer implements Closeable {
                                 .addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS))
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
                                 .addLast("codec", protocol.newServerCodec())
-                                .addLast("request", new ServerRequestHandler(context)));
+                                .addLast("request", new ServerRequestHandler(context, protocol.maxChunkPayload())));
                 LOG.info("listening on {} (tcp), method {}{}", listener.localAddress(), endpoint.method(),
                         endpoint.users().isEmpty() ? "" : ", " + endpoint.users().size() + " users");
                 // one port number for both, as clients expect: with port 0, UDP takes the port TCP got

@@ -7,7 +7,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -59,8 +61,12 @@ public final class ServiceIo implements Closeable {
         return resolver;
     }
 
-    /** Options for listening sockets beyond the defaults. */
-    public record ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen) {}
+    /**
+     * Options for listening sockets beyond the defaults.
+     *
+     * @param reads how accepted connections size their reads; {@code null} for Netty's adaptive sizes
+     */
+    public record ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen, RecvByteBufAllocator reads) {}
 
     /**
      * Listens on {@code address}; every accepted connection is half-closable, tracked, and set up by
@@ -77,6 +83,8 @@ public final class ServiceIo implements Closeable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, options.noDelay())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        options.reads() != null ? options.reads() : new AdaptiveRecvByteBufAllocator())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
