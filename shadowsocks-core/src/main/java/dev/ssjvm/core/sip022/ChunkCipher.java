@@ -2,6 +2,7 @@ package dev.ssjvm.core.sip022;
 
 import dev.ssjvm.crypto.Aead;
 import dev.ssjvm.crypto.NonceCounter;
+import dev.ssjvm.crypto.Scratch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
@@ -32,8 +33,14 @@ final class ChunkCipher {
         out.writerIndex(at + length + tagSize);
     }
 
+    /** Seals a small plaintext (a length, a header), through the thread's direct scratch buffer. */
     void seal(byte[] plain, ByteBuf out) {
-        seal(ByteBuffer.wrap(plain), out);
+        seal(Scratch.get().put(plain).flip(), out);
+    }
+
+    /** Seals a 2-byte big-endian length chunk. */
+    void sealLength(int length, ByteBuf out) {
+        seal(Scratch.get().putShort((short) length).flip(), out);
     }
 
     /** Seals {@code length} bytes from the reader index of {@code in}, which advances. */
@@ -61,12 +68,14 @@ final class ChunkCipher {
         return plain;
     }
 
-    /** Opens a small fixed-size chunk into an array. */
+    /** Opens a small fixed-size chunk (through the thread's direct scratch buffer) into an array. */
     byte[] openSmall(ByteBuf in, int plainLength) throws AEADBadTagException {
-        ByteBuffer plain = ByteBuffer.allocate(plainLength);
+        ByteBuffer plain = Scratch.get();
         aead.open(nonce.current(), in.nioBuffer(in.readerIndex(), plainLength + tagSize), plain);
         nonce.increment();
         in.skipBytes(plainLength + tagSize);
-        return plain.array();
+        byte[] out = new byte[plainLength];
+        plain.flip().get(out);
+        return out;
     }
 }

@@ -62,7 +62,7 @@ final class Sip022ClientEncoder extends MessageToByteEncoder<ByteBuf> {
         }
         while (msg.isReadable()) {
             int n = Math.min(msg.readableBytes(), Sip022.MAX_CHUNK);
-            cipher.seal(new byte[] {(byte) (n >> 8), (byte) n}, out);
+            cipher.sealLength(n, out);
             cipher.seal(msg, n, out);
         }
     }
@@ -77,8 +77,8 @@ final class Sip022ClientEncoder extends MessageToByteEncoder<ByteBuf> {
         cipher = new ChunkCipher(factory.create(method.algorithm(), Sip022Keys.sessionSubkey(credentials.key(), salt)));
         int payload = Math.min(msg.readableBytes(), Sip022.MAX_CHUNK - address.length - 2 - padding);
         int variableLength = address.length + 2 + padding + payload;
-        ByteBuf fixed = ctx.alloc().heapBuffer(Sip022.FIXED_REQUEST_HEADER);
-        ByteBuf variable = ctx.alloc().heapBuffer(variableLength);
+        ByteBuf fixed = ctx.alloc().directBuffer(Sip022.FIXED_REQUEST_HEADER);
+        ByteBuf variable = ctx.alloc().directBuffer(variableLength);
         try {
             fixed.writeByte(Sip022.TYPE_CLIENT).writeLong(Sip022.now(clock)).writeShort(variableLength);
             cipher.seal(fixed, fixed.readableBytes(), out);

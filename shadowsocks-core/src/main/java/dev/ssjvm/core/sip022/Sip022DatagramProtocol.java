@@ -248,7 +248,7 @@ public final class Sip022DatagramProtocol implements DatagramProtocol {
 
         @Override
         public ByteBuf sealReply(ByteBufAllocator alloc, InetSocketAddress source, ByteBuf payload) {
-            ByteBuf body = alloc.heapBuffer(1 + 8 + 8 + 2 + SocksAddressCodec.MAX_LENGTH + payload.readableBytes());
+            ByteBuf body = alloc.directBuffer(1 + 8 + 8 + 2 + SocksAddressCodec.MAX_LENGTH + payload.readableBytes());
             try {
                 body.writeByte(Sip022.TYPE_SERVER).writeLong(Sip022.now(clock)).writeLong(clientSessionId).writeShort(0);
                 SocksAddressCodec.encode(source, body);
@@ -304,7 +304,7 @@ public final class Sip022DatagramProtocol implements DatagramProtocol {
 
         @Override
         public ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress target, ByteBuf payload) {
-            ByteBuf body = alloc.heapBuffer(1 + 8 + 2 + SocksAddressCodec.MAX_LENGTH + payload.readableBytes());
+            ByteBuf body = alloc.directBuffer(1 + 8 + 2 + SocksAddressCodec.MAX_LENGTH + payload.readableBytes());
             try {
                 body.writeByte(Sip022.TYPE_CLIENT).writeLong(Sip022.now(clock)).writeShort(0);
                 SocksAddressCodec.encode(target, body);
@@ -398,7 +398,7 @@ public final class Sip022DatagramProtocol implements DatagramProtocol {
             byte[] nonce = new byte[nonceSize];
             entropy.nextBytes(nonce);
             out.writeBytes(nonce);
-            ByteBuf plain = alloc.heapBuffer(16 + body.readableBytes());
+            ByteBuf plain = alloc.directBuffer(16 + body.readableBytes());
             try {
                 plain.writeLong(sessionId).writeLong(packetId).writeBytes(body, body.readerIndex(), body.readableBytes());
                 aead.seal(nonce, plain.nioBuffer(), out.internalNioBuffer(out.writerIndex(), plain.readableBytes() + tag));

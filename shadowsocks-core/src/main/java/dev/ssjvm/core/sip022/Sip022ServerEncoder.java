@@ -54,7 +54,7 @@ final class Sip022ServerEncoder extends MessageToByteEncoder<ByteBuf> {
             out.writeBytes(salt);
             cipher = new ChunkCipher(factory.create(method.algorithm(), Sip022Keys.sessionSubkey(session.key, salt)));
             int first = Math.min(msg.readableBytes(), Sip022.MAX_CHUNK);
-            ByteBuf header = ctx.alloc().heapBuffer(1 + 8 + salt.length + 2);
+            ByteBuf header = ctx.alloc().directBuffer(1 + 8 + salt.length + 2);
             try {
                 header.writeByte(Sip022.TYPE_SERVER).writeLong(Sip022.now(clock)).writeBytes(session.requestSalt)
                         .writeShort(first);
@@ -66,7 +66,7 @@ final class Sip022ServerEncoder extends MessageToByteEncoder<ByteBuf> {
         }
         while (msg.isReadable()) {
             int n = Math.min(msg.readableBytes(), Sip022.MAX_CHUNK);
-            cipher.seal(new byte[] {(byte) (n >> 8), (byte) n}, out);
+            cipher.sealLength(n, out);
             cipher.seal(msg, n, out);
         }
     }

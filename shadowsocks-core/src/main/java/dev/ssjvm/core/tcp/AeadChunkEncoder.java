@@ -7,6 +7,7 @@ import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
 import dev.ssjvm.crypto.Randomness;
 import dev.ssjvm.crypto.NonceCounter;
+import dev.ssjvm.crypto.Scratch;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
@@ -27,7 +28,6 @@ final class AeadChunkEncoder extends MessageToByteEncoder<ByteBuf> {
     private final AeadFactory factory;
     private final SaltFilter saltFilter;
     private final int tagSize;
-    private final ByteBuffer lengthPlain = ByteBuffer.allocate(2);
     private byte[] pendingHeader;
     private Aead aead;
     private NonceCounter nonce;
@@ -63,7 +63,7 @@ final class AeadChunkEncoder extends MessageToByteEncoder<ByteBuf> {
             byte[] header = pendingHeader;
             pendingHeader = null;
             int firstLength = Math.min(AeadChunkReader.MAX_PAYLOAD, header.length + msg.readableBytes());
-            ByteBuf first = ctx.alloc().heapBuffer(firstLength);
+            ByteBuf first = ctx.alloc().directBuffer(firstLength);
             try {
                 first.writeBytes(header);
                 first.writeBytes(msg, firstLength - header.length);
@@ -89,7 +89,7 @@ final class AeadChunkEncoder extends MessageToByteEncoder<ByteBuf> {
     }
 
     private void sealChunk(ByteBuf in, int length, ByteBuf out) {
-        lengthPlain.clear();
+        ByteBuffer lengthPlain = Scratch.get();
         lengthPlain.putShort((short) length).flip();
         int at = out.writerIndex();
         aead.seal(nonce.current(), lengthPlain, out.internalNioBuffer(at, 2 + tagSize));

@@ -5,6 +5,7 @@ import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
 import dev.ssjvm.crypto.NonceCounter;
+import dev.ssjvm.crypto.Scratch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -22,7 +23,6 @@ final class AeadChunkReader {
     private final byte[] masterKey;
     private final AeadFactory factory;
     private final int tagSize;
-    private final ByteBuffer lengthPlain = ByteBuffer.allocate(2);
     private Aead aead;
     private NonceCounter nonce;
     private byte[] salt;
@@ -63,7 +63,7 @@ final class AeadChunkReader {
             if (in.readableBytes() < 2 + tagSize) {
                 return null;
             }
-            lengthPlain.clear();
+            ByteBuffer lengthPlain = Scratch.get();
             aead.open(nonce.current(), in.nioBuffer(in.readerIndex(), 2 + tagSize), lengthPlain);
             nonce.increment();
             in.skipBytes(2 + tagSize);

@@ -122,7 +122,7 @@ public final class AeadDatagramProtocol implements DatagramProtocol {
         Aead aead = factory.create(kind.algorithm(), Kdf.sessionSubkey(masterKey, salt));
         int addressLength = SocksAddressCodec.encodedLength(address);
         int plainLength = addressLength + payload.readableBytes();
-        ByteBuf plain = alloc.heapBuffer(plainLength);
+        ByteBuf plain = alloc.directBuffer(plainLength);
         ByteBuf out = alloc.directBuffer(salt.length + plainLength + kind.tagSize());
         try {
             SocksAddressCodec.encode(address, plain);
