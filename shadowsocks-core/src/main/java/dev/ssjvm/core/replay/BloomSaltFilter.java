@@ -16,6 +16,7 @@ public final class BloomSaltFilter implements SaltFilter {
     private static final int HASHES = 20; // false-positive rate about 1e-6 at 1.44 * 20 bits per entry
 
     private final int capacity;
+    /** A power of two, so a bit index is a mask rather than a division. */
     private final int bits;
     private final long seed0;
     private final long seed1;
@@ -30,7 +31,7 @@ public final class BloomSaltFilter implements SaltFilter {
         }
         this.capacity = capacity;
         long wanted = (long) Math.ceil(capacity * HASHES / Math.log(2));
-        this.bits = (int) Math.min(Integer.MAX_VALUE - 63, Math.max(64, wanted));
+        this.bits = (int) Math.min(1L << 30, Math.max(64, Long.highestOneBit(wanted - 1) << 1));
         this.current = new long[(bits + 63) / 64];
         this.previous = new long[(bits + 63) / 64];
         SecureRandom random = new SecureRandom();
@@ -71,20 +72,24 @@ public final class BloomSaltFilter implements SaltFilter {
     }
 
     private int index(long h1, long h2, int i) {
-        return (int) Long.remainderUnsigned(h1 + i * h2, bits);
+        return (int) ((h1 + i * h2) & (bits - 1));
     }
 
-    /** A keyed 64-bit mix (splitmix64 finaliser over the salt's words). */
+    /** A keyed 64-bit mix: the splitmix64 finaliser over the salt, eight bytes at a time. */
     private static long mix(byte[] data, long seed) {
         long h = seed ^ data.length;
-        for (int i = 0; i < data.length; i++) {
-            h = (h ^ (data[i] & 0xff)) * 0x100000001b3L;
-            if ((i & 7) == 7) {
-                h = finish(h);
-            }
+        int i = 0;
+        for (; i + 8 <= data.length; i += 8) {
+            h = finish(h ^ (long) LONG.get(data, i));
+        }
+        for (; i < data.length; i++) {
+            h = finish(h ^ (data[i] & 0xff));
         }
         return finish(h);
     }
+
+    private static final java.lang.invoke.VarHandle LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private static long finish(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
