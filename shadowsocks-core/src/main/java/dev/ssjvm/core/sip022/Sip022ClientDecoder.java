@@ -19,15 +19,13 @@ import javax.crypto.AEADBadTagException;
  * Bad input fails the channel.
  */
 final class Sip022ClientDecoder extends ByteToMessageDecoder {
-    private enum State { HEADER, LENGTH, PAYLOAD }
 
     private final Sip022Credentials credentials;
     private final AeadFactory factory;
     private final Clock clock;
     private final Sip022Session session;
-    private State state = State.HEADER;
-    private ChunkCipher cipher;
-    private int expected;
+    /** Null until the response header has been read. */
+    private Sip022Chunks chunks;
 
     Sip022ClientDecoder(Sip022Credentials credentials, AeadFactory factory, Clock clock, Sip022Session session) {
         this.credentials = credentials;
@@ -39,32 +37,15 @@ final class Sip022ClientDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
-            while (true) {
-                switch (state) {
-                    case HEADER:
-                        if (!readHeader(in)) {
-                            return;
-                        }
-                        break;
-                    case LENGTH:
-                        if (in.readableBytes() < 2 + cipher.tagSize()) {
-                            return;
-                        }
-                        byte[] length = cipher.openSmall(in, 2);
-                        expected = (length[0] & 0xff) << 8 | (length[1] & 0xff);
-                        state = State.PAYLOAD;
-                        break;
-                    default:
-                        if (in.readableBytes() < expected + cipher.tagSize()) {
-                            return;
-                        }
-                        ByteBuf payload = cipher.open(ctx.alloc(), in, expected);
-                        if (payload.isReadable()) {
-                            out.add(payload);
-                        } else {
-                            payload.release();
-                        }
-                        state = State.LENGTH;
+            if (chunks == null && !readHeader(in)) {
+                return;
+            }
+            ByteBuf payload;
+            while ((payload = chunks.next(ctx.alloc(), in)) != null) {
+                if (payload.isReadable()) {
+                    out.add(payload);
+                } else {
+                    payload.release();
                 }
             }
         } catch (AEADBadTagException e) {
@@ -80,7 +61,7 @@ final class Sip022ClientDecoder extends ByteToMessageDecoder {
         }
         byte[] salt = new byte[saltSize];
         in.readBytes(salt);
-        cipher = new ChunkCipher(factory.create(credentials.method().algorithm(),
+        ChunkCipher cipher = new ChunkCipher(factory.create(credentials.method().algorithm(),
                 Sip022Keys.sessionSubkey(credentials.key(), salt)));
         ByteBuf header = Unpooled.wrappedBuffer(cipher.openSmall(in, headerSize));
         if (header.readByte() != Sip022.TYPE_SERVER) {
@@ -95,15 +76,14 @@ final class Sip022ClientDecoder extends ByteToMessageDecoder {
         if (session.requestSalt == null || !MessageDigest.isEqual(requestSalt, session.requestSalt)) {
             throw new CorruptedFrameException("response names another request (replayed response?)");
         }
-        expected = header.readUnsignedShort();
-        state = State.PAYLOAD;
+        chunks = new Sip022Chunks(cipher, header.readUnsignedShort());
         return true;
     }
 
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
-        if (in.isReadable() || state == State.PAYLOAD) {
+        if (chunks != null ? !chunks.atBoundary(in) : in.isReadable()) {
             in.skipBytes(in.readableBytes());
             throw new CorruptedFrameException("server's response ends inside a chunk");
         }

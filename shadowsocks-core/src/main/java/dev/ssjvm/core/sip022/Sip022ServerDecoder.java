@@ -28,7 +28,7 @@ import javax.crypto.AEADBadTagException;
  * to draining, exactly as {@code AeadServerDecoder} does: one {@link ProtocolViolation}, then silence.
  */
 final class Sip022ServerDecoder extends ByteToMessageDecoder {
-    private enum State { HEADER, VARIABLE, LENGTH, PAYLOAD, DRAIN }
+    private enum State { HEADER, VARIABLE, STREAM, DRAIN }
 
     private final CipherKind method;
     private final byte[] psk;
@@ -40,6 +40,7 @@ final class Sip022ServerDecoder extends ByteToMessageDecoder {
     private State state = State.HEADER;
     private ChunkCipher cipher;
     private int expected;
+    private Sip022Chunks chunks;
     private String user;
 
     Sip022ServerDecoder(CipherKind method, byte[] psk, Sip022Users users, AeadFactory factory, SaltPool saltPool,
@@ -72,25 +73,16 @@ final class Sip022ServerDecoder extends ByteToMessageDecoder {
                         }
                         readVariableHeader(ctx, in, out);
                         break;
-                    case LENGTH:
-                        if (in.readableBytes() < 2 + cipher.tagSize()) {
+                    case STREAM:
+                        ByteBuf payload = chunks.next(ctx.alloc(), in);
+                        if (payload == null) {
                             return;
                         }
-                        byte[] length = cipher.openSmall(in, 2);
-                        expected = (length[0] & 0xff) << 8 | (length[1] & 0xff);
-                        state = State.PAYLOAD;
-                        break;
-                    case PAYLOAD:
-                        if (in.readableBytes() < expected + cipher.tagSize()) {
-                            return;
-                        }
-                        ByteBuf payload = cipher.open(ctx.alloc(), in, expected);
                         if (payload.isReadable()) {
                             out.add(payload);
                         } else {
                             payload.release();
                         }
-                        state = State.LENGTH;
                         break;
                     default:
                         throw new IllegalStateException(state.name());
@@ -163,7 +155,8 @@ final class Sip022ServerDecoder extends ByteToMessageDecoder {
                 throw new CorruptedFrameException("request header has neither payload nor padding");
             }
             out.add(new ProxyRequest(target, user));
-            state = State.LENGTH;
+            chunks = new Sip022Chunks(cipher, -1);
+            state = State.STREAM;
             if (header.isReadable()) {
                 out.add(header.retain());
             }
@@ -175,7 +168,7 @@ final class Sip022ServerDecoder extends ByteToMessageDecoder {
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
-        boolean clean = state == State.LENGTH && !in.isReadable();
+        boolean clean = state == State.STREAM && chunks.atBoundary(in);
         if (state != State.DRAIN && !clean && state != State.HEADER) {
             fail(ctx, in, "stream ends inside a chunk");
         }

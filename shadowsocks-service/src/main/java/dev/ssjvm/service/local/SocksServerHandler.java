@@ -1,13 +1,11 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.service.relay.EarlyData;
+import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.DecoderResultProvider;
 import io.netty.handler.codec.socksx.v4.DefaultSocks4CommandResponse;
@@ -31,7 +29,6 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -52,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * removes the SOCKS codecs once the relay starts. Bytes the client sends early are kept and relayed
  * first.
  */
-final class SocksServerHandler extends ChannelInboundHandlerAdapter {
+final class SocksServerHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(SocksServerHandler.class);
     private static final Class<?>[] SOCKS_HANDLERS = {
         Socks5InitialRequestDecoder.class, Socks5PasswordAuthRequestDecoder.class, Socks5CommandRequestDecoder.class,
@@ -73,7 +70,6 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
     private final Map<String, String> users;
     private final boolean allowConnect;
     private final UdpAssociate udp;
-    private final EarlyData early = new EarlyData();
     private boolean connecting;
 
     /**
@@ -219,31 +215,14 @@ final class SocksServerHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** Before CONNECT there is nothing to relay, so the end of input closes. */
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            if (connecting) {
-                early.markInputEnded();
-            } else {
-                ctx.close();
-            }
-        } else if (evt instanceof IdleStateEvent) {
-            ctx.close();
+    protected void inputEnded(ChannelHandlerContext ctx) {
+        if (connecting) {
+            early.markInputEnded();
         } else {
-            ctx.fireUserEventTriggered(evt);
+            ctx.close();
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        early.release();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
     }
 
     private static void replyAndClose(ChannelHandlerContext ctx, Object reply) {

@@ -1,13 +1,10 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.service.relay.EarlyData;
+import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -17,12 +14,11 @@ import org.slf4j.LoggerFactory;
  * The tunnel front end ({@code -L host:port}, as ss-tunnel): every accepted connection is relayed
  * through the Shadowsocks server to one fixed target.
  */
-final class TunnelHandler extends ChannelInboundHandlerAdapter {
+final class TunnelHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelHandler.class);
 
     private final ServerConnector connector;
     private final InetSocketAddress target;
-    private final EarlyData early = new EarlyData();
 
     TunnelHandler(ServerConnector connector, InetSocketAddress target) {
         this.connector = connector;
@@ -59,25 +55,7 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
-            early.markInputEnded();
-        } else if (evt instanceof IdleStateEvent) {
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        early.release();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
+    protected void inputEnded(ChannelHandlerContext ctx) {
+        early.markInputEnded();
     }
 }

@@ -5,15 +5,12 @@ import dev.ssjvm.core.tcp.ProtocolViolation;
 import dev.ssjvm.core.tcp.ProxyRequest;
 import dev.ssjvm.service.relay.Relay;
 import dev.ssjvm.service.relay.TrafficCounters;
-import dev.ssjvm.service.relay.EarlyData;
+import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
@@ -30,12 +27,11 @@ import org.slf4j.LoggerFactory;
  * written first. Owns those buffers until the relay takes them; releases them if the connection
  * dies first.
  */
-final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
+final class ServerRequestHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
 
     private final ServerContext server;
     private final int chunkPayload;
-    private final EarlyData early = new EarlyData();
     private ProxyRequest request;
     private boolean violated;
     private Channel outbound;
@@ -120,36 +116,27 @@ final class ServerRequestHandler extends ChannelInboundHandlerAdapter {
                 outbound.close();
             }
             ctx.channel().config().setAutoRead(true); // keep reading so the drain goes on
-        } else if (evt instanceof ChannelInputShutdownEvent) {
-            if (request == null || violated) {
-                ctx.close();
-            } else {
-                early.markInputEnded();
-            }
-        } else if (evt instanceof IdleStateEvent) {
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    /** Before a complete request, the end of input closes: whatever was sent, as probing requires. */
+    @Override
+    protected void inputEnded(ChannelHandlerContext ctx) {
+        if (request == null || violated) {
             ctx.close();
         } else {
-            ctx.fireUserEventTriggered(evt);
+            early.markInputEnded();
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        early.release();
         if (outbound != null) {
             outbound.close();
         }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
-    }
-
-    private void releasePending() {
-        early.release();
+        super.channelInactive(ctx);
     }
 
     private static String describe(InetSocketAddress target) {

@@ -1,0 +1,49 @@
+package dev.ssjvm.service.relay;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of the handlers that set a connection up before it becomes a relay (the server's request
+ * stage, the SOCKS and tunnel front ends): they own the bytes that arrive early, close on idleness and
+ * errors, free what they hold when the connection dies, and decide what an early end of input means.
+ */
+public abstract class SetupStage extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SetupStage.class);
+
+    /** What the client sent before the outbound connection was ready; handed to {@link Relay#start}. */
+    protected final EarlyData early = new EarlyData();
+
+    /**
+     * The client ended its input before the relay started. Remembering it (so the relay half-closes
+     * the outbound side) is right once a request is under way; before that, closing is.
+     */
+    protected abstract void inputEnded(ChannelHandlerContext ctx);
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputEnded(ctx);
+        } else if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        early.release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
