@@ -49,22 +49,24 @@ final class ServerConnector {
     /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
     ChannelFuture connect(EventLoop loop, InetSocketAddress target) {
         Remote remote = remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
-        return new Bootstrap()
+        Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(resolver.asGroup())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, noDelay)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("codec", remote.protocol().newClientCodec(target));
                     }
-                })
-                // an IP literal goes straight to connect; only names take the resolver's path
-                .connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
+                });
+        if (!noDelay) { // on by default; setting it again costs a system call per connection
+            b.option(ChannelOption.TCP_NODELAY, false);
+        }
+        // an IP literal goes straight to connect; only names take the resolver's path
+        return b.connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
     }
 
     /** Picks the next server for a UDP association and resolves its address on {@code loop}. */

@@ -9,17 +9,16 @@ import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.transport.ChunkSizes;
+import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,14 +82,13 @@ public final class ShadowsocksLocal implements Closeable {
     }
 
     private void bindTcp(LocalListener listener, InetSocketAddress address) throws IOException {
-        long timeoutMillis = settings.timeout().toMillis();
         SocksServerHandler.UdpAssociate udp = settings.mode().udp()
                 ? (control, setup) -> SocksUdpAssociation.start(control, io, connector, settings.udpTimeout(), setup)
                 : null;
         Channel bound = io.bindTcp(address,
                 new ServiceIo.ListenOptions(settings.noDelay(), false, false, ChunkSizes.readsFor(connector.chunkPayload())),
                 ch -> {
-                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS));
+                    ch.pipeline().addLast("idle", new IdleTimeout(settings.timeout()));
                     if (listener.protocol() == LocalListener.Protocol.SOCKS) {
                         ch.pipeline()
                                 .addLast("socks-detect", new SocksPortUnificationServerHandler())

@@ -2,6 +2,7 @@ package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.service.relay.SetupStage;
+import dev.ssjvm.service.transport.IdleTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,7 +30,6 @@ import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
 import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +58,7 @@ final class SocksServerHandler extends SetupStage {
     /** For UDP ASSOCIATE the encoder stays until the reply is out; the idle timer gives way to udp_timeout. */
     private static final Class<?>[] SETUP_FOR_UDP = {
         Socks5InitialRequestDecoder.class, Socks5PasswordAuthRequestDecoder.class, Socks5CommandRequestDecoder.class,
-        SocksServerHandler.class, IdleStateHandler.class
+        SocksServerHandler.class, IdleTimeout.class
     };
 
     /** Starts a UDP association for the client on a control connection. */
@@ -87,7 +87,7 @@ final class SocksServerHandler extends SetupStage {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
             if (connecting) {
-                early.add(buf);
+                keepEarly(ctx, buf);
             } else {
                 buf.release();
             }
@@ -186,7 +186,6 @@ final class SocksServerHandler extends SetupStage {
 
     private void connect(ChannelHandlerContext ctx, InetSocketAddress target, boolean socks5) {
         connecting = true;
-        ctx.channel().config().setAutoRead(false);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} CONNECT {}", ctx.channel().remoteAddress(), HostAndPort.format(target));
         }

@@ -27,8 +27,8 @@ final class TunnelHandler extends SetupStage {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        // Reading stays on until the first bytes arrive (then pauses until the relay starts): a client
-        // that speaks first has its request sent with the header, in one chunk, with no header timer.
+        // Reading goes on while connecting: a client that speaks first has its request sent with the
+        // header, in one chunk, with no header timer.
         connector.connect(ctx.channel().eventLoop(), target).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for tunnel to {}: {}", HostAndPort.format(target), f.cause().getMessage());
@@ -47,8 +47,7 @@ final class TunnelHandler extends SetupStage {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
-            early.add(buf);
-            ctx.channel().config().setAutoRead(false); // one read's worth at most until the relay starts
+            keepEarly(ctx, buf);
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -3,6 +3,7 @@ package dev.ssjvm.service.local;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.udp.DatagramProtocol;
 import dev.ssjvm.core.udp.ServerPacket;
+import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,12 +15,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +42,11 @@ final class UdpUpstream {
 
     UdpUpstream(ServiceIo io, ServerConnector connector, EventLoop loop, Duration idleTimeout,
             Consumer<ServerPacket> onReply, Runnable onClose) {
-        long idleMillis = idleTimeout.toMillis();
         ChannelFuture bind = io.udpBootstrap(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                        .addLast(new IdleTimeout(idleTimeout))
                         .addLast(new FromServer(onReply));
             }
         }).bind(0);

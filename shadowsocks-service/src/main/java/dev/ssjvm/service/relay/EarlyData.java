@@ -11,10 +11,17 @@ import java.util.List;
  */
 public final class EarlyData {
     private final List<ByteBuf> buffers = new ArrayList<>(2);
+    private int bytes;
     private boolean inputEnded;
 
     public void add(ByteBuf buf) {
         buffers.add(buf);
+        bytes += buf.readableBytes();
+    }
+
+    /** Bytes held now. */
+    public int bytes() {
+        return bytes;
     }
 
     public boolean isEmpty() {
@@ -33,6 +40,7 @@ public final class EarlyData {
     List<ByteBuf> takeBuffers() {
         List<ByteBuf> taken = new ArrayList<>(buffers);
         buffers.clear();
+        bytes = 0;
         return taken;
     }
 
@@ -41,5 +49,6 @@ public final class EarlyData {
             buf.release();
         }
         buffers.clear();
+        bytes = 0;
     }
 }

@@ -1,11 +1,13 @@
 package dev.ssjvm.service.relay;
 
 import dev.ssjvm.core.tcp.ProtocolViolation;
+import dev.ssjvm.service.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -125,17 +127,25 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         closeWhenFlushed(peer);
     }
 
-    /** Flushes what is queued, then sends FIN; closes the channel if its input has ended too. */
+    /**
+     * Flushes what is queued, then sends FIN; closes the channel if its input has ended too.
+     *
+     * <p>When the input has already ended, a close (which sends the FIN) does it all. Otherwise, once
+     * the output is shut, half-closure is turned off so that the peer's FIN closes the channel: Netty
+     * would otherwise shut the input of a socket the kernel has already closed, and build an exception
+     * for the error, on every connection.
+     */
     static void shutdownOutputWhenFlushed(Channel channel) {
         if (!channel.isActive()) {
             return;
         }
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
-            if (!flushed.isSuccess() || !(channel instanceof DuplexChannel duplex)) {
+            if (!flushed.isSuccess() || !(channel instanceof DuplexChannel duplex) || duplex.isInputShutdown()) {
                 channel.close();
                 return;
             }
-            duplex.shutdownOutput().addListener((ChannelFutureListener) shut -> {
+            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            Transport.shutdownOutput(duplex).addListener((ChannelFutureListener) shut -> {
                 if (!shut.isSuccess() || duplex.isInputShutdown()) {
                     channel.close();
                 }

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.relay;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -15,8 +16,23 @@ import org.slf4j.LoggerFactory;
 public abstract class SetupStage extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(SetupStage.class);
 
+    /**
+     * How much a client may send before its outbound connection is ready; beyond it, reading pauses
+     * until {@link Relay#start}. Reading goes on below it because pausing and resuming cost a system
+     * call each with epoll, on every connection, while a request's first bytes are small.
+     */
+    static final int EARLY_DATA_LIMIT = 64 * 1024;
+
     /** What the client sent before the outbound connection was ready; handed to {@link Relay#start}. */
     protected final EarlyData early = new EarlyData();
+
+    /** Keeps bytes that arrived before the relay started, pausing reading once the limit is reached. */
+    protected final void keepEarly(ChannelHandlerContext ctx, ByteBuf buf) {
+        early.add(buf);
+        if (early.bytes() >= EARLY_DATA_LIMIT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
 
     /**
      * The client ended its input before the relay started. Remembering it (so the relay half-closes

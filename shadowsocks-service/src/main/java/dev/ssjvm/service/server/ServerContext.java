@@ -60,10 +60,12 @@ final class ServerContext {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, ChunkSizes.readsFor(chunkPayload))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, settings.noDelay())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(settings.timeout().toMillis(), 30_000))
                 .handler(new ChannelInboundHandlerAdapter());
+        if (!settings.noDelay()) { // on by default; setting it again costs a system call per connection
+            b.option(ChannelOption.TCP_NODELAY, false);
+        }
         if (outboundBind != null) {
             b.localAddress(outboundBind);
         }

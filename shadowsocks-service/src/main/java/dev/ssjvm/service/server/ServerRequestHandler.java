@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * the {@link ProxyRequest} from the codec, resolves the target on this connection's event loop,
  * checks it against the block list, connects, and hands both channels to the relay.
  *
- * <p>Payload that arrives before the target is connected is kept (reading pauses meanwhile) and
- * written first. Owns those buffers until the relay takes them; releases them if the connection
+ * <p>Payload that arrives before the target is connected is kept (up to a limit, then reading
+ * pauses) and written first. Owns those buffers until the relay takes them; releases them if the connection
  * dies first.
  */
 final class ServerRequestHandler extends SetupStage {
@@ -46,10 +46,9 @@ final class ServerRequestHandler extends SetupStage {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ProxyRequest proxyRequest && request == null && !violated) {
             request = proxyRequest;
-            ctx.channel().config().setAutoRead(false);
             resolve(ctx, proxyRequest.target());
         } else if (msg instanceof ByteBuf buf && request != null && !violated) {
-            early.add(buf);
+            keepEarly(ctx, buf);
         } else {
             ReferenceCountUtil.release(msg);
         }

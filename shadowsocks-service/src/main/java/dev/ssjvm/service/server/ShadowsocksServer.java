@@ -8,17 +8,16 @@ import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import dev.ssjvm.service.relay.TrafficCounters;
 import io.netty.channel.Channel;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +71,9 @@ public final class ShadowsocksServer implements Closeable {
                     crypto, replay);
             InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
             if (settings.mode().tcp()) {
-                long timeoutMillis = settings.timeout().toMillis();
                 Channel listener = io.bindTcp(address, options,
                         ch -> ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, timeoutMillis, TimeUnit.MILLISECONDS))
+                                .addLast("idle", new IdleTimeout(settings.timeout()))
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
                                 .addLast("codec", protocol.newServerCodec())
                                 .addLast("request", new ServerRequestHandler(context, protocol.maxChunkPayload())));

@@ -4,6 +4,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.udp.ClientPacket;
 import dev.ssjvm.core.udp.DatagramProtocol;
 import dev.ssjvm.service.relay.TrafficCounters;
+import dev.ssjvm.service.transport.IdleTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -13,11 +14,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +47,12 @@ final class UdpAssociation {
         this.key = key;
         this.client = client;
         this.session = session;
-        long idleMillis = relay.idleTimeout().toMillis();
         ChannelFuture bind = relay.io().udpBootstrap(relay.listener().eventLoop())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                                .addLast(new IdleTimeout(relay.idleTimeout()))
                                 .addLast(new Replies());
                     }
                 })

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -19,6 +20,7 @@ import io.netty.channel.socket.SocketChannel;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,8 @@ public final class ServiceIo implements Closeable {
     private final DnsResolver resolver;
     private final ChannelGroup connections;
     private final List<Channel> tcpListeners = new ArrayList<>();
+    /** Per-loop listeners beyond the first on each address (see {@link #bindTcp}). */
+    private final List<Channel> extraTcpListeners = new ArrayList<>();
     private final List<Channel> udpSockets = new ArrayList<>();
 
     /**
@@ -72,17 +76,47 @@ public final class ServiceIo implements Closeable {
      * Listens on {@code address}; every accepted connection is half-closable, tracked, and set up by
      * {@code pipeline}. Blocks the calling thread (never an event loop) until bound.
      *
+     * <p>With epoll and several event loops, each loop gets its own listening socket on the address
+     * (SO_REUSEPORT) and serves the connections it accepts: the kernel spreads new connections over
+     * the loops, and none is handed from an acceptor thread to another one, which would cost a
+     * wake-up and a context switch per connection. The port must still be free: another program on it
+     * is an error as usual, unless {@code reuse_port} asks to share it.
+     *
+     * @return the first listening socket (the others share its address)
      * @throws IOException naming the address when it cannot be bound
      */
     public Channel bindTcp(InetSocketAddress address, ListenOptions options, Consumer<SocketChannel> pipeline)
             throws IOException {
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(executor -> loops.add((EventLoop) executor));
+        boolean perLoop = transport.kind() == Transport.Kind.EPOLL && loops.size() > 1;
+        if (!perLoop) {
+            Channel listener = bindTcpOn(group, address, options, options.reusePort(), pipeline);
+            tcpListeners.add(listener);
+            return listener;
+        }
+        if (!options.reusePort() && address.getPort() != 0) {
+            requireFree(address);
+        }
+        Channel first = bindTcpOn(loops.get(0), address, options, true, pipeline);
+        tcpListeners.add(first);
+        InetSocketAddress bound = (InetSocketAddress) first.localAddress();
+        // with port 0 the others take the port the first one got
+        InetSocketAddress shared = new InetSocketAddress(address.getAddress(), bound.getPort());
+        for (EventLoop loop : loops.subList(1, loops.size())) {
+            extraTcpListeners.add(bindTcpOn(loop, shared, options, true, pipeline));
+        }
+        return first;
+    }
+
+    private Channel bindTcpOn(EventLoopGroup loops, InetSocketAddress address, ListenOptions options,
+            boolean reusePort, Consumer<SocketChannel> pipeline) throws IOException {
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(loops, loops)
                 .channel(transport.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, options.noDelay())
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         options.reads() != null ? options.reads() : new AdaptiveRecvByteBufAllocator())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -92,8 +126,11 @@ public final class ServiceIo implements Closeable {
                         pipeline.accept(ch);
                     }
                 });
+        if (!options.noDelay()) { // on by default: setting it again would cost a system call per connection
+            b.childOption(ChannelOption.TCP_NODELAY, false);
+        }
         if (transport.kind() == Transport.Kind.EPOLL) {
-            if (options.reusePort()) {
+            if (reusePort) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
             if (options.fastOpen()) {
@@ -102,11 +139,24 @@ public final class ServiceIo implements Closeable {
         }
         ChannelFuture bound = b.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (tcp): "
-                    + bound.cause().getMessage(), bound.cause());
+            throw cannotListen(address, bound.cause());
         }
-        tcpListeners.add(bound.channel());
         return bound.channel();
+    }
+
+    /** Fails if something already listens on {@code address}; SO_REUSEPORT alone would share it silently. */
+    private static void requireFree(InetSocketAddress address) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as the real listeners, so connections in TIME_WAIT do not count
+            probe.bind(address, 1);
+        } catch (IOException e) {
+            throw cannotListen(address, e);
+        }
+    }
+
+    private static IOException cannotListen(InetSocketAddress address, Throwable cause) {
+        return new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (tcp): "
+                + cause.getMessage(), cause);
     }
 
     /**
@@ -172,6 +222,9 @@ public final class ServiceIo implements Closeable {
     @Override
     public void close() {
         for (Channel ch : tcpListeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        for (Channel ch : extraTcpListeners) {
             ch.close().awaitUninterruptibly();
         }
         for (Channel ch : udpSockets) {

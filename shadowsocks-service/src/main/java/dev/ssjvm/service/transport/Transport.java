@@ -1,5 +1,6 @@
 package dev.ssjvm.service.transport;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -13,12 +14,15 @@ import io.netty.channel.kqueue.KQueueServerSocketChannel;
 import io.netty.channel.kqueue.KQueueSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -39,6 +43,26 @@ public final class Transport {
     private Transport(Kind kind, String fallbackReason) {
         this.kind = kind;
         this.fallbackReason = fallbackReason;
+    }
+
+    /**
+     * Sends FIN: shuts the output of a connection down. Call it on the channel's event loop, after
+     * everything written has been flushed, and write nothing after it.
+     *
+     * <p>On epoll this goes to the socket directly. Netty's own path builds an exception with a stack
+     * trace on every call, to fail writes queued behind the shutdown; a relay queues none, and on
+     * short connections that exception costs a few percent of the CPU.
+     */
+    public static ChannelFuture shutdownOutput(DuplexChannel channel) {
+        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+                return channel.newSucceededFuture();
+            } catch (IOException e) {
+                return channel.newFailedFuture(e);
+            }
+        }
+        return channel.shutdownOutput();
     }
 
     /** The fastest transport available here. */
