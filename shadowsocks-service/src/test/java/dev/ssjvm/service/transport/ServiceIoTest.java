@@ -31,13 +31,15 @@ class ServiceIoTest {
             Set<EventLoop> loops) throws IOException {
         return (InetSocketAddress) io.bindTcp(address, options, ch -> {
             loops.add(ch.eventLoop());
-            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    ctx.writeAndFlush(msg);
-                }
-            });
+            ch.pipeline().addLast(new Echo());
         }).localAddress();
+    }
+
+    private static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.writeAndFlush(msg);
+        }
     }
 
     private static void assertEchoes(InetSocketAddress address) throws IOException {
@@ -61,12 +63,7 @@ class ServiceIoTest {
                         if (ch.parent().eventLoop() != ch.eventLoop()) {
                             acceptedElsewhere.add(ch.eventLoop());
                         }
-                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                ctx.writeAndFlush(msg);
-                            }
-                        });
+                        ch.pipeline().addLast(new Echo());
                     }).localAddress();
             assertThat(io.tcpAddresses()).containsExactly(address);
             // the kernel spreads connections by a hash of their ports: 40 all on one of two loops
