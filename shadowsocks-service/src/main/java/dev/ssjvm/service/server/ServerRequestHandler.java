@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * checks it against the block list, connects, and hands both channels to the relay.
  *
  * <p>Payload that arrives before the target is connected is kept (up to a limit, then reading
- * pauses) and written first. Owns those buffers until the relay takes them; releases them if the connection
- * dies first.
+ * pauses) and written first. Owns those buffers until the relay takes them; releases them if the
+ * connection dies first.
  */
 final class ServerRequestHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
