@@ -149,21 +149,20 @@ public final class JcaBackend implements CryptoBackend {
     /** Shared seal/open over a JCA cipher; subclasses say which key and parameters each call uses. */
     private abstract static class JcaAead implements Aead {
         private final ThreadLocal<Cipher> ciphers;
-        /** The calling thread's cipher, set by {@link #seal} and {@link #open} before {@link #init}. */
-        Cipher cipher;
 
         JcaAead(ThreadLocal<Cipher> ciphers) {
             this.ciphers = ciphers;
         }
 
-        abstract void init(int mode, byte[] nonce) throws GeneralSecurityException;
+        /** Initialises the calling thread's cipher with this key and {@code nonce}. */
+        abstract void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException;
 
         @Override
         public final void seal(byte[] nonce, ByteBuffer plaintext, ByteBuffer out) {
             checkNonce(nonce);
-            cipher = ciphers.get();
+            Cipher cipher = ciphers.get();
             try {
-                init(Cipher.ENCRYPT_MODE, nonce);
+                init(cipher, Cipher.ENCRYPT_MODE, nonce);
                 cipher.doFinal(plaintext, out);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("seal failed: " + e.getMessage(), e);
@@ -177,9 +176,9 @@ public final class JcaBackend implements CryptoBackend {
                 throw new AEADBadTagException("ciphertext shorter than the tag");
             }
             int outPosition = out.position();
-            cipher = ciphers.get();
+            Cipher cipher = ciphers.get();
             try {
-                initForOpen(nonce);
+                initForOpen(cipher, nonce);
                 cipher.doFinal(ciphertext, out);
             } catch (AEADBadTagException e) {
                 out.position(outPosition);
@@ -195,14 +194,14 @@ public final class JcaBackend implements CryptoBackend {
          * to decrypt. Opening the same packet twice (a replay, or trying a packet against a session)
          * is legitimate, so step over the guard with a throwaway nonce.
          */
-        private void initForOpen(byte[] nonce) throws GeneralSecurityException {
+        private void initForOpen(Cipher cipher, byte[] nonce) throws GeneralSecurityException {
             try {
-                init(Cipher.DECRYPT_MODE, nonce);
+                init(cipher, Cipher.DECRYPT_MODE, nonce);
             } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
                 byte[] other = nonce.clone();
                 other[0] ^= 1;
-                init(Cipher.DECRYPT_MODE, other);
-                init(Cipher.DECRYPT_MODE, nonce);
+                init(cipher, Cipher.DECRYPT_MODE, other);
+                init(cipher, Cipher.DECRYPT_MODE, nonce);
             }
         }
 
@@ -228,7 +227,7 @@ public final class JcaBackend implements CryptoBackend {
         }
 
         @Override
-        void init(int mode, byte[] nonce) throws GeneralSecurityException {
+        void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException {
             cipher.init(mode, key, new GCMParameterSpec(128, nonce));
         }
     }
@@ -247,7 +246,7 @@ public final class JcaBackend implements CryptoBackend {
         }
 
         @Override
-        void init(int mode, byte[] nonce) throws GeneralSecurityException {
+        void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException {
             cipher.init(mode, key, new IvParameterSpec(nonce));
         }
     }
@@ -267,7 +266,7 @@ public final class JcaBackend implements CryptoBackend {
         }
 
         @Override
-        void init(int mode, byte[] nonce) throws GeneralSecurityException {
+        void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException {
             byte[] subkey = HChaCha.subkey20(key, nonce, 0);
             System.arraycopy(nonce, 16, innerNonce, 4, 8);
             AlgorithmParameterSpec params = new IvParameterSpec(innerNonce);

@@ -86,7 +86,7 @@ final class ServerConnector {
 
     /** The smallest chunk payload among the servers: client reads are sized in whole chunks of it. */
     int chunkPayload() {
-        return remotes.stream().mapToInt(r -> r.protocol().maxChunkPayload()).min().orElse(0x3FFF);
+        return remotes.stream().mapToInt(r -> r.protocol().maxChunkPayload()).min().orElseThrow();
     }
 
     Transport transport() {

@@ -4,12 +4,12 @@ import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.dns.DnsResolver;
 import dev.ssjvm.service.relay.TrafficCounters;
-import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
 
@@ -50,14 +50,14 @@ final class ServerContext {
     /**
      * A bootstrap for a connection to a target, on the loop of the client connection.
      *
-     * @param chunkPayload the client's protocol's chunk size: target reads are sized in whole chunks
+     * @param targetReads read sizes for the target, in whole chunks of the client's protocol
      */
-    Bootstrap outbound(EventLoop loop, int chunkPayload) {
+    Bootstrap outbound(EventLoop loop, RecvByteBufAllocator targetReads) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, ChunkSizes.readsFor(chunkPayload))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, targetReads)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
@@ -31,15 +32,15 @@ final class ServerRequestHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
 
     private final ServerContext server;
-    private final int chunkPayload;
+    private final RecvByteBufAllocator targetReads;
     private ProxyRequest request;
     private boolean violated;
     private Channel outbound;
 
-    /** @param chunkPayload the chunk size of this port's protocol, to size reads from targets */
-    ServerRequestHandler(ServerContext server, int chunkPayload) {
+    /** @param targetReads read sizes for the target, in whole chunks of this port's protocol */
+    ServerRequestHandler(ServerContext server, RecvByteBufAllocator targetReads) {
         this.server = server;
-        this.chunkPayload = chunkPayload;
+        this.targetReads = targetReads;
     }
 
     @Override
@@ -85,7 +86,7 @@ final class ServerRequestHandler extends SetupStage {
             LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
                     request.user() == null ? "" : " user " + request.user());
         }
-        ChannelFuture connected = server.outbound(ctx.channel().eventLoop(), chunkPayload).connect(resolved);
+        ChannelFuture connected = server.outbound(ctx.channel().eventLoop(), targetReads).connect(resolved);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {

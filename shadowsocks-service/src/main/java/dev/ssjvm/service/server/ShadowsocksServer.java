@@ -8,10 +8,12 @@ import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import dev.ssjvm.service.relay.TrafficCounters;
 import io.netty.channel.Channel;
+import io.netty.channel.RecvByteBufAllocator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -71,12 +73,13 @@ public final class ShadowsocksServer implements Closeable {
                     crypto, replay);
             InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
             if (settings.mode().tcp()) {
+                RecvByteBufAllocator targetReads = ChunkSizes.readsFor(protocol.maxChunkPayload());
                 Channel listener = io.bindTcp(address, options,
                         ch -> ch.pipeline()
                                 .addLast("idle", new IdleTimeout(settings.timeout()))
                                 .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
                                 .addLast("codec", protocol.newServerCodec())
-                                .addLast("request", new ServerRequestHandler(context, protocol.maxChunkPayload())));
+                                .addLast("request", new ServerRequestHandler(context, targetReads)));
                 LOG.info("listening on {} (tcp), method {}{}", listener.localAddress(), endpoint.method(),
                         endpoint.users().isEmpty() ? "" : ", " + endpoint.users().size() + " users");
                 // one port number for both, as clients expect: with port 0, UDP takes the port TCP got

@@ -14,8 +14,10 @@ public final class ChunkAlignedRecvAllocator extends DefaultMaxMessagesRecvByteB
     /** The largest read: about 64 KiB, in whole chunks. */
     static final int MAX_READ = 65_536;
 
+    /** Reads start at the second size: one small request first, then whatever the traffic asks for. */
+    private static final int INITIAL_INDEX = 1;
+
     private final int[] sizes;
-    private final int initialIndex;
 
     /** @param chunkPayload the largest payload of one chunk: 0x3FFF (SIP004) or 0xFFFF (SIP022) */
     public ChunkAlignedRecvAllocator(int chunkPayload) {
@@ -28,7 +30,6 @@ public final class ChunkAlignedRecvAllocator extends DefaultMaxMessagesRecvByteB
             table[1 + i] = i * chunkPayload;
         }
         this.sizes = table;
-        this.initialIndex = 1;
     }
 
     @Override
@@ -37,7 +38,7 @@ public final class ChunkAlignedRecvAllocator extends DefaultMaxMessagesRecvByteB
     }
 
     private final class HandleImpl extends MaxMessageHandle {
-        private int index = initialIndex;
+        private int index = INITIAL_INDEX;
         private boolean decreaseNow;
 
         @Override

@@ -1,19 +1,19 @@
 package dev.ssjvm.service.transport;
 
-/** The chunk payload limits of the two stream framings, for sizing plaintext reads. */
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Read-size allocators for plaintext sockets, one shared per chunk size (they keep no per-channel state). */
 public final class ChunkSizes {
-    public static final int SIP004 = 0x3FFF;
-    public static final int SIP022 = 0xFFFF;
+    private static final Map<Integer, ChunkAlignedRecvAllocator> READS = new ConcurrentHashMap<>();
 
     private ChunkSizes() {}
 
-    /** A shared allocator for reads of plaintext that goes into chunks of {@code chunkPayload}. */
+    /**
+     * The allocator for reads of plaintext that goes into chunks of {@code chunkPayload} bytes (a
+     * protocol's {@code maxChunkPayload()}).
+     */
     public static ChunkAlignedRecvAllocator readsFor(int chunkPayload) {
-        return chunkPayload == SIP004 ? Holder.SIP004_READS : Holder.SIP022_READS;
-    }
-
-    private static final class Holder {
-        static final ChunkAlignedRecvAllocator SIP004_READS = new ChunkAlignedRecvAllocator(SIP004);
-        static final ChunkAlignedRecvAllocator SIP022_READS = new ChunkAlignedRecvAllocator(SIP022);
+        return READS.computeIfAbsent(chunkPayload, ChunkAlignedRecvAllocator::new);
     }
 }
