@@ -2,7 +2,6 @@ package dev.ssjvm.cli;
 
 import dev.ssjvm.cli.config.LocalConfigLoader;
 import dev.ssjvm.cli.config.LocalOptions;
-import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -20,11 +19,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(options.common.verbose.length);
-        LocalSettings settings = LocalConfigLoader.load(options, LOG::warn);
-        Lifecycle.writePidFile(options.common.pidFile);
-        ShadowsocksLocal local = ShadowsocksLocal.start(settings);
-        Lifecycle.runUntilStopped("sslocal", local, options.common.pidFile);
-        return 0;
+        return Lifecycle.run("sslocal", options.common,
+                () -> ShadowsocksLocal.start(LocalConfigLoader.load(options, LOG::info)));
     }
 }

@@ -2,8 +2,7 @@ package dev.ssjvm.cli;
 
 import dev.ssjvm.cli.config.ServerConfigLoader;
 import dev.ssjvm.cli.config.ServerOptions;
-import dev.ssjvm.service.config.ServerEndpoint;
-import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -21,16 +20,14 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(options.common.verbose.length);
-        ServerSettings settings = ServerConfigLoader.load(options, LOG::warn);
-        Lifecycle.writePidFile(options.common.pidFile);
-        ShadowsocksServer server = ShadowsocksServer.start(settings);
-        ServerEndpoint first = settings.endpoints().get(0);
-        int port = server.tcpAddresses().isEmpty() ? first.port() : server.tcpAddresses().get(0).getPort();
-        String host = first.host().equals("0.0.0.0") || first.host().equals("::") ? "<this server's address>" : first.host();
-        LOG.info("ready; connect a client with: sslocal -s {} -p {} -m {} -k <password> -b 127.0.0.1 -l 1080",
-                host, port, first.method());
-        Lifecycle.runUntilStopped("ssserver", server, options.common.pidFile);
-        return 0;
+        return Lifecycle.run("ssserver", options.common, () -> {
+            ShadowsocksServer server = ShadowsocksServer.start(ServerConfigLoader.load(options, LOG::info));
+            ServerPort first = server.ports().get(0);
+            String listen = first.settings().hosts().get(0);
+            String host = listen.equals("0.0.0.0") || listen.equals("::") ? "<this server's address>" : listen;
+            LOG.info("ready; connect a client with: sslocal -s {} -p {} -m {} -k <password> -b 127.0.0.1 -l 1080",
+                    host, first.port(), first.settings().method());
+            return server;
+        });
     }
 }

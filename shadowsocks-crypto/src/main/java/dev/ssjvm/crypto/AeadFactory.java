@@ -60,6 +60,11 @@ public final class AeadFactory {
         return from(ordered);
     }
 
+    /** {@link #preferring} the named backend, or {@link #automatic} when {@code backendName} is null. */
+    public static AeadFactory preferringIfNamed(String backendName) {
+        return backendName == null ? automatic() : preferring(backendName);
+    }
+
     /** Uses exactly this backend and nothing else, e.g. for known-answer tests of one backend. */
     public static AeadFactory only(CryptoBackend backend) {
         return from(List.of(backend));

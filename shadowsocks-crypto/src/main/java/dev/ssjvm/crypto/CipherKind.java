@@ -6,15 +6,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Every encryption method this implementation speaks, by its Shadowsocks name. The sizes are those
- * of SIP004 (AEAD, 2017) and SIP022 (AEAD-2022).
+ * Every encryption method this implementation speaks, by its Shadowsocks name, with its family (which
+ * decides framing and key handling) and its sizes. Not every family need be AEAD: a method only has
+ * an {@link #aead()} algorithm when {@link Family#isAead()} says so.
  */
 public enum CipherKind {
-    AES_128_GCM("aes-128-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 16, 16),
-    AES_192_GCM("aes-192-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 24, 24),
-    AES_256_GCM("aes-256-gcm", Family.AEAD, AeadAlgorithm.AES_GCM, 32, 32),
-    CHACHA20_IETF_POLY1305("chacha20-ietf-poly1305", Family.AEAD, AeadAlgorithm.CHACHA20_POLY1305, 32, 32),
-    XCHACHA20_IETF_POLY1305("xchacha20-ietf-poly1305", Family.AEAD, AeadAlgorithm.XCHACHA20_POLY1305, 32, 32),
+    AES_128_GCM("aes-128-gcm", Family.AEAD_2017, AeadAlgorithm.AES_GCM, 16, 16),
+    AES_192_GCM("aes-192-gcm", Family.AEAD_2017, AeadAlgorithm.AES_GCM, 24, 24),
+    AES_256_GCM("aes-256-gcm", Family.AEAD_2017, AeadAlgorithm.AES_GCM, 32, 32),
+    CHACHA20_IETF_POLY1305("chacha20-ietf-poly1305", Family.AEAD_2017, AeadAlgorithm.CHACHA20_POLY1305, 32, 32),
+    XCHACHA20_IETF_POLY1305("xchacha20-ietf-poly1305", Family.AEAD_2017, AeadAlgorithm.XCHACHA20_POLY1305, 32, 32),
     BLAKE3_AES_128_GCM("2022-blake3-aes-128-gcm", Family.AEAD_2022, AeadAlgorithm.AES_GCM, 16, 16),
     BLAKE3_AES_256_GCM("2022-blake3-aes-256-gcm", Family.AEAD_2022, AeadAlgorithm.AES_GCM, 32, 32),
     BLAKE3_CHACHA20_POLY1305(
@@ -25,9 +26,20 @@ public enum CipherKind {
     /** The protocol generation a method belongs to; it decides framing and key handling. */
     public enum Family {
         /** SIP004: password through EVP_BytesToKey, HKDF-SHA1 session subkeys. */
-        AEAD,
+        AEAD_2017(true),
         /** SIP022: base64 pre-shared key, BLAKE3 session subkeys, timestamps and replay protection. */
-        AEAD_2022
+        AEAD_2022(true);
+
+        private final boolean aead;
+
+        Family(boolean aead) {
+            this.aead = aead;
+        }
+
+        /** Whether the methods of this family seal with an AEAD (tags, nonces), as opposed to a plain cipher. */
+        public boolean isAead() {
+            return aead;
+        }
     }
 
     private final String methodName;
@@ -53,7 +65,15 @@ public enum CipherKind {
         return family;
     }
 
-    public AeadAlgorithm algorithm() {
+    /**
+     * The AEAD construction of an AEAD method.
+     *
+     * @throws IllegalStateException for a method whose family is not AEAD
+     */
+    public AeadAlgorithm aead() {
+        if (algorithm == null) {
+            throw new IllegalStateException(methodName + " is not an AEAD method");
+        }
         return algorithm;
     }
 
@@ -61,23 +81,31 @@ public enum CipherKind {
         return keySize;
     }
 
+    /** The per-session random prefix: the salt of the AEAD families. */
     public int saltSize() {
         return saltSize;
     }
 
+    /** The tag of each sealed chunk or packet (AEAD methods only). */
     public int tagSize() {
-        return algorithm.tagSize();
+        return aead().tagSize();
     }
 
+    /** The nonce of the AEAD (AEAD methods only). */
     public int nonceSize() {
-        return algorithm.nonceSize();
+        return aead().nonceSize();
+    }
+
+    /** Whether several users can share a port (SIP023 identity headers, which are AES blocks). */
+    public boolean hasIdentityHeaders() {
+        return this == BLAKE3_AES_128_GCM || this == BLAKE3_AES_256_GCM;
     }
 
     /**
      * The AEAD used for SIP022 UDP packets: the same as for TCP except the ChaCha methods, whose UDP
      * packets use the XChaCha construction with a random 24-byte nonce.
      */
-    public AeadAlgorithm udpAlgorithm() {
+    public AeadAlgorithm udpAead() {
         if (family == Family.AEAD_2022) {
             if (algorithm == AeadAlgorithm.CHACHA20_POLY1305) {
                 return AeadAlgorithm.XCHACHA20_POLY1305;
@@ -86,7 +114,7 @@ public enum CipherKind {
                 return AeadAlgorithm.XCHACHA8_POLY1305;
             }
         }
-        return algorithm;
+        return aead();
     }
 
     @Override

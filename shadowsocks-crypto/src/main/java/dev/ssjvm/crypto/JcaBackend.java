@@ -9,6 +9,7 @@ import java.security.Security;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Function;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -106,10 +107,11 @@ public final class JcaBackend implements CryptoBackend {
                 if (key.length != 16 && key.length != 24 && key.length != 32) {
                     throw new IllegalArgumentException("AES-GCM key must be 16, 24 or 32 bytes, got " + key.length);
                 }
-                return new AesGcm(aesGcm, new SecretKeySpec(key, "AES"));
+                return new SingleKeyAead(aesGcm, algorithm, new SecretKeySpec(key, "AES"),
+                        nonce -> new GCMParameterSpec(128, nonce));
             case CHACHA20_POLY1305:
                 requireKey32(key);
-                return new ChaCha20Poly1305(chacha, new SecretKeySpec(key, "ChaCha20"));
+                return new SingleKeyAead(chacha, algorithm, new SecretKeySpec(key, "ChaCha20"), IvParameterSpec::new);
             case XCHACHA20_POLY1305:
                 requireKey32(key);
                 return new XChaCha20Poly1305(chacha, key.clone());
@@ -213,41 +215,31 @@ public final class JcaBackend implements CryptoBackend {
         }
     }
 
-    private static final class AesGcm extends JcaAead {
+    /**
+     * AES-GCM and ChaCha20-Poly1305: one key for every call; the nonce goes in as the cipher's
+     * parameters, a GCM spec with a 128-bit tag or a plain IV.
+     */
+    private static final class SingleKeyAead extends JcaAead {
+        private final AeadAlgorithm algorithm;
         private final SecretKeySpec key;
+        private final Function<byte[], AlgorithmParameterSpec> parameters;
 
-        AesGcm(ThreadLocal<Cipher> ciphers, SecretKeySpec key) {
+        SingleKeyAead(ThreadLocal<Cipher> ciphers, AeadAlgorithm algorithm, SecretKeySpec key,
+                Function<byte[], AlgorithmParameterSpec> parameters) {
             super(ciphers);
+            this.algorithm = algorithm;
             this.key = key;
+            this.parameters = parameters;
         }
 
         @Override
         public AeadAlgorithm algorithm() {
-            return AeadAlgorithm.AES_GCM;
+            return algorithm;
         }
 
         @Override
         void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException {
-            cipher.init(mode, key, new GCMParameterSpec(128, nonce));
-        }
-    }
-
-    private static final class ChaCha20Poly1305 extends JcaAead {
-        private final SecretKeySpec key;
-
-        ChaCha20Poly1305(ThreadLocal<Cipher> ciphers, SecretKeySpec key) {
-            super(ciphers);
-            this.key = key;
-        }
-
-        @Override
-        public AeadAlgorithm algorithm() {
-            return AeadAlgorithm.CHACHA20_POLY1305;
-        }
-
-        @Override
-        void init(Cipher cipher, int mode, byte[] nonce) throws GeneralSecurityException {
-            cipher.init(mode, key, new IvParameterSpec(nonce));
+            cipher.init(mode, key, parameters.apply(nonce));
         }
     }
 

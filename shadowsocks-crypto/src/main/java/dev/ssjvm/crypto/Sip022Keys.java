@@ -1,6 +1,8 @@
 package dev.ssjvm.crypto;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /** Keys of the 2022 edition (SIP022) and of its identity headers (SIP023). */
 public final class Sip022Keys {
@@ -43,6 +45,44 @@ public final class Sip022Keys {
                     + " bytes, got " + key.length + " bytes; " + howToGenerate(method));
         }
         return key;
+    }
+
+    /**
+     * Decodes a client's key chain, {@code PSK} or {@code iPSK:...:uPSK} (SIP023): the identity keys of
+     * each relay or multi-user server on the way, first hop first, then the user's own key last.
+     *
+     * @throws IllegalArgumentException naming the part that is not a key of the method's size, or when
+     *     identity keys are given for a method without identity headers
+     */
+    public static List<byte[]> decodeKeyChain(CipherKind method, String password) {
+        String[] parts = password.split(":", -1);
+        List<byte[]> keys = new ArrayList<>(parts.length);
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                keys.add(decodePsk(method, parts[i]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(parts.length == 1 ? e.getMessage()
+                        : "key " + (i + 1) + " of " + parts.length + " in iPSK:uPSK: " + e.getMessage(), e);
+            }
+        }
+        if (keys.size() > 1 && !method.hasIdentityHeaders()) {
+            throw new IllegalArgumentException(method + " has no identity headers (SIP023 needs an AES method);"
+                    + " use a single key");
+        }
+        return keys;
+    }
+
+    /**
+     * Decodes a server's key: exactly one PSK (the identity key on a multi-user port).
+     *
+     * @throws IllegalArgumentException when it is not one key of the method's size
+     */
+    public static byte[] decodeServerKey(CipherKind method, String password) {
+        if (password.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("a server takes one key as its password (the identity key on a"
+                    + " multi-user port); users and their keys go in 'users'");
+        }
+        return decodePsk(method, password);
     }
 
     public static String howToGenerate(CipherKind method) {

@@ -62,10 +62,10 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void firstChunkMatchesVector(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm(), kind.keySize())) {
+        if (!backend.supports(kind.aead(), kind.keySize())) {
             return;
         }
-        Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
+        Aead aead = backend.newAead(kind.aead(), v.hex("subkey"));
         byte[] expected = v.hex("first_chunk_stream");
         assertThat(sealStream(aead, kind, v.hex("salt"), List.of(v.hex("first_chunk")))).isEqualTo(expected);
     }
@@ -74,10 +74,10 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void multiChunkStreamMatchesVector(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm(), kind.keySize())) {
+        if (!backend.supports(kind.aead(), kind.keySize())) {
             return;
         }
-        Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
+        Aead aead = backend.newAead(kind.aead(), v.hex("subkey"));
         byte[] stream = sealStream(aead, kind, v.hex("salt"), AeadVectors.chunks(v.get("stream_chunks")));
         assertThat(stream).hasSize(Integer.parseInt(v.get("stream_length")));
         assertThat(HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(stream))).isEqualTo(v.get("stream_sha256"));
@@ -87,17 +87,17 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void udpPacketOpensAndReseals(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm(), kind.keySize())) {
+        if (!backend.supports(kind.aead(), kind.keySize())) {
             return;
         }
         byte[] packet = v.hex("udp_packet");
-        Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
+        Aead aead = backend.newAead(kind.aead(), v.hex("subkey"));
         byte[] zero = new byte[kind.nonceSize()];
         byte[] sealed = java.util.Arrays.copyOfRange(packet, kind.saltSize(), packet.length);
         assertThat(aead.open(zero, sealed)).isEqualTo(v.hex("udp_payload"));
         assertThat(aead.open(zero, sealed)).as("opening the same packet twice").isEqualTo(v.hex("udp_payload"));
         stepPastNonceReuseGuard(aead, kind);
-        assertThat(backend.newAead(kind.algorithm(), v.hex("subkey")).seal(zero, v.hex("udp_payload")))
+        assertThat(backend.newAead(kind.aead(), v.hex("subkey")).seal(zero, v.hex("udp_payload")))
                 .isEqualTo(sealed);
     }
 
@@ -105,10 +105,10 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void tamperedCiphertextOrWrongNonceIsRejected(CryptoBackend backend, AeadVectors.Vector v) {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm(), kind.keySize())) {
+        if (!backend.supports(kind.aead(), kind.keySize())) {
             return;
         }
-        Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
+        Aead aead = backend.newAead(kind.aead(), v.hex("subkey"));
         byte[] nonce = new byte[kind.nonceSize()];
         byte[] sealed = aead.seal(nonce, "attack at dawn".getBytes());
         for (int i = 0; i < sealed.length; i++) {
@@ -130,18 +130,18 @@ class AeadKnownAnswerTest {
     @MethodSource("backendsAndVectors")
     void directBuffersGiveTheSameBytes(CryptoBackend backend, AeadVectors.Vector v) throws Exception {
         CipherKind kind = v.method();
-        if (!backend.supports(kind.algorithm(), kind.keySize())) {
+        if (!backend.supports(kind.aead(), kind.keySize())) {
             return;
         }
         byte[] plain = AeadVectors.pattern(5000, 1);
-        Aead aead = backend.newAead(kind.algorithm(), v.hex("subkey"));
+        Aead aead = backend.newAead(kind.aead(), v.hex("subkey"));
         byte[] nonce = new byte[kind.nonceSize()];
         byte[] heap = aead.seal(nonce, plain);
         ByteBuffer in = ByteBuffer.allocateDirect(plain.length);
         in.put(plain).flip();
         ByteBuffer out = ByteBuffer.allocateDirect(plain.length + kind.tagSize());
         stepPastNonceReuseGuard(aead, kind);
-        backend.newAead(kind.algorithm(), v.hex("subkey")).seal(nonce, in, out);
+        backend.newAead(kind.aead(), v.hex("subkey")).seal(nonce, in, out);
         out.flip();
         byte[] direct = new byte[out.remaining()];
         out.get(direct);

@@ -225,7 +225,7 @@ class EndToEndTest {
                 TestTarget target = new TestTarget(v6, false);
                 dev.ssjvm.service.server.ShadowsocksServer server = dev.ssjvm.service.server.ShadowsocksServer.start(
                         ProxyStack.serverSettings(method, "six", dns)
-                                .endpoint(new dev.ssjvm.service.config.ServerEndpoint("::1", 0, method, "six"))
+                                .port(dev.ssjvm.service.config.PortSettings.of("::1", 0, method, "six"))
                                 .build())) {
             assertThat(server.tcpAddresses()).hasSize(2);
             int v6Port = server.tcpAddresses().get(1).getPort();

@@ -1,12 +1,13 @@
 package dev.ssjvm.service;
 
+import dev.ssjvm.service.metrics.TrafficStats;
+import dev.ssjvm.core.protocol.UserKey;
+import dev.ssjvm.service.config.CommonSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ssjvm.core.sip022.Sip022Users;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Sip022Keys;
 import dev.ssjvm.service.config.Mode;
-import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
@@ -40,7 +41,7 @@ class Sip022EndToEndTest {
         String psk = Sip022Keys.generatePsk(method);
         try (UdpEcho echo = new UdpEcho("U:");
                 ProxyStack stack = ProxyStack.start(method, psk, Map.of(), Mode.TCP_AND_UDP,
-                        ServerSettings.DEFAULT_TIMEOUT, null)) {
+                        CommonSettings.DEFAULT_TIMEOUT, null)) {
             transferBothWays(stack.socks(), stack, HUNDRED_MB);
             try (SocksUdpClient udp = new SocksUdpClient(stack.socks())) {
                 for (int i = 0; i < 10; i++) {
@@ -61,11 +62,11 @@ class Sip022EndToEndTest {
         String ipsk = Sip022Keys.generatePsk(method);
         String alice = Sip022Keys.generatePsk(method);
         String bob = Sip022Keys.generatePsk(method);
-        List<Sip022Users.UserKey> users = List.of(new Sip022Users.UserKey("alice", alice),
-                new Sip022Users.UserKey("bob", bob));
+        List<UserKey> users = List.of(new UserKey("alice", alice),
+                new UserKey("bob", bob));
         try (UdpEcho echo = new UdpEcho("U:");
                 ProxyStack stack = ProxyStack.start(method, ipsk, users, ipsk + ":" + alice, Map.of(), Mode.TCP_AND_UDP,
-                        ServerSettings.DEFAULT_TIMEOUT, null);
+                        CommonSettings.DEFAULT_TIMEOUT, null);
                 ShadowsocksLocal bobsLocal = stack.startLocal(method, ipsk + ":" + bob, Mode.TCP_AND_UDP);
                 ShadowsocksLocal intruder = stack.startLocal(method, ipsk + ":" + Sip022Keys.generatePsk(method),
                         Mode.TCP_AND_UDP)) {
@@ -92,12 +93,14 @@ class Sip022EndToEndTest {
             }
             assertThat(stack.target.accepted()).isEqualTo(accepted);
 
-            Map<String, long[]> traffic = stack.server.traffic().snapshot();
+            Map<String, TrafficStats.UserTotals> traffic = stack.server.traffic().snapshot()
+                    .get(stack.serverAddress().getPort()).users();
             assertThat(traffic).containsKeys("alice", "bob").doesNotContainKey("");
             // alice uploaded 100 MB plus the request bytes; bob 3 MB plus a few
-            assertThat(traffic.get("alice")[0]).isGreaterThanOrEqualTo(HUNDRED_MB);
-            assertThat(traffic.get("alice")[1]).isGreaterThanOrEqualTo(HUNDRED_MB);
-            assertThat(traffic.get("bob")[0]).isBetween(3_000_000L, 3_100_000L);
+            assertThat(traffic.get("alice").tcpBytesUp()).isGreaterThanOrEqualTo(HUNDRED_MB);
+            assertThat(traffic.get("alice").tcpBytesDown()).isGreaterThanOrEqualTo(HUNDRED_MB);
+            assertThat(traffic.get("bob").tcpBytesUp()).isBetween(3_000_000L, 3_100_000L);
+            assertThat(traffic.get("bob").udpPacketsUp()).isEqualTo(1);
         }
     }
 
@@ -106,7 +109,7 @@ class Sip022EndToEndTest {
         CipherKind method = CipherKind.BLAKE3_CHACHA20_POLY1305;
         String k = Sip022Keys.generatePsk(method);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyStack.start(method, k,
-                List.of(new Sip022Users.UserKey("alice", k)), k, Map.of(), Mode.TCP_ONLY, ServerSettings.DEFAULT_TIMEOUT,
+                List.of(new UserKey("alice", k)), k, Map.of(), Mode.TCP_ONLY, CommonSettings.DEFAULT_TIMEOUT,
                 null)).hasMessageContaining("AES");
     }
 

@@ -1,5 +1,6 @@
 package dev.ssjvm.service;
 
+import dev.ssjvm.service.config.PortSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
@@ -7,7 +8,6 @@ import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.ServerEndpoint;
-import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
@@ -206,7 +206,7 @@ class UdpEndToEndTest {
         InetAddress v6 = InetAddress.getByName("::1");
         try (TestDns dns = new TestDns(); UdpEcho echo = new UdpEcho(v6, "6:");
                 ShadowsocksServer server = ShadowsocksServer.start(ProxyStack.serverSettings(CipherKind.AES_256_GCM, "six", dns)
-                        .endpoints(List.of(new ServerEndpoint("::1", 0, CipherKind.AES_256_GCM, "six")))
+                        .ports(List.of(PortSettings.of("::1", 0, CipherKind.AES_256_GCM, "six")))
                         .mode(Mode.TCP_AND_UDP).build());
                 ShadowsocksLocal local = ShadowsocksLocal.start(LocalSettings.of(
                         List.of(new ServerEndpoint("::1", server.udpAddresses().get(0).getPort(), CipherKind.AES_256_GCM, "six")),
@@ -260,7 +260,7 @@ class UdpEndToEndTest {
         new Random().nextBytes(salt);
         byte[] key = dev.ssjvm.crypto.Kdf.sessionSubkey(dev.ssjvm.crypto.Kdf.evpBytesToKey(password, kind.keySize()), salt);
         byte[] address = dev.ssjvm.core.address.SocksAddressCodec.encode(target);
-        byte[] sealed = dev.ssjvm.crypto.AeadFactory.automatic().create(kind.algorithm(), key)
+        byte[] sealed = dev.ssjvm.crypto.AeadFactory.automatic().create(kind.aead(), key)
                 .seal(new byte[kind.nonceSize()], concat(address, payload));
         return concat(salt, sealed);
     }

@@ -1,8 +1,11 @@
 package dev.ssjvm.bench;
 
+import dev.ssjvm.core.protocol.MethodFamilies;
+import dev.ssjvm.core.protocol.ProtocolContext;
+import dev.ssjvm.core.protocol.ProxyRequest;
+import dev.ssjvm.core.replay.ReplayProtection;
 import dev.ssjvm.core.replay.SaltFilter;
-import dev.ssjvm.core.tcp.AeadStreamProtocol;
-import dev.ssjvm.core.tcp.ProxyRequest;
+import dev.ssjvm.core.replay.SaltPool;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import io.netty.buffer.ByteBuf;
@@ -10,6 +13,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,10 +49,13 @@ public class CodecBench {
 
     @Setup
     public void setUp() {
-        AeadStreamProtocol protocol =
-                new AeadStreamProtocol(CipherKind.of(method), "bench", AeadFactory.automatic(), SaltFilter.NONE);
-        client = new EmbeddedChannel(protocol.newClientCodec(InetSocketAddress.createUnresolved("example.com", 443)));
-        server = new EmbeddedChannel(protocol.newServerCodec());
+        // through the same seam the services use; no salt filter, so repeated runs are not replays
+        ProtocolContext context = new ProtocolContext(AeadFactory.automatic(), new ReplayProtection(SaltFilter.NONE,
+                SaltFilter.NONE, new SaltPool(Clock.systemUTC(), 1000), Clock.systemUTC()));
+        CipherKind kind = CipherKind.of(method);
+        client = new EmbeddedChannel(MethodFamilies.client(kind, "bench", context).tcp()
+                .newCodec(InetSocketAddress.createUnresolved("example.com", 443)));
+        server = new EmbeddedChannel(MethodFamilies.server(kind, "bench", List.of(), context).tcp().newCodec());
         // the relay's channels use the pooled allocator; so do these
         client.config().setAllocator(PooledByteBufAllocator.DEFAULT);
         server.config().setAllocator(PooledByteBufAllocator.DEFAULT);

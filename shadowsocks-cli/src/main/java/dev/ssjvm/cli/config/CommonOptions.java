@@ -36,6 +36,20 @@ public final class CommonOptions {
     @Option(names = "--no-delay", negatable = true, description = "Set TCP_NODELAY (default on).")
     public Boolean noDelay;
 
+    @Option(names = "--fast-open", description = "TCP Fast Open (listening sockets of a server, connections of a client).")
+    public boolean fastOpen;
+
+    @Option(names = "--reuse-port", description = "Set SO_REUSEPORT on listening sockets.")
+    public boolean reusePort;
+
+    @Option(names = "--udp-timeout", paramLabel = "SECONDS",
+            description = "Idle time after which a UDP association is dropped (default: the -t timeout).")
+    public Integer udpTimeout;
+
+    @Option(names = "--udp-max-associations", paramLabel = "N",
+            description = "UDP associations kept per port or tunnel, least recently used dropped first (default 4096).")
+    public Integer udpMaxAssociations;
+
     @Option(names = "--plugin", paramLabel = "PLUGIN", description = "SIP003 plugin.")
     public String plugin;
 

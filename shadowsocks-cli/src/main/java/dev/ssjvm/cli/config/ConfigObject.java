@@ -12,17 +12,24 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One JSON object of a config file with typed, validating getters. Every error names the file and
  * the full key path ({@code servers[1].server_port}) and says what was expected; values of secret
  * keys are never repeated.
+ *
+ * <p>Every getter also records the key as read, and {@link #requireAllRead} refuses any key nobody
+ * read, in this object and in the objects below it: so a key is either honoured or refused, never
+ * accepted and ignored, and a misspelt key is an error with a suggestion rather than a silent
+ * default.
  */
 public final class ConfigObject {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -33,6 +40,11 @@ public final class ConfigObject {
     private final String file;
     private final String path;
     private final ObjectNode node;
+    /** Keys a reader asked for, present or not: what a misspelt key is compared with. */
+    private final Set<String> asked = new HashSet<>();
+    /** Keys a reader took (or deliberately skipped). */
+    private final Set<String> read = new HashSet<>();
+    private final List<ConfigObject> children = new ArrayList<>();
 
     private ConfigObject(String file, String path, ObjectNode node) {
         this.file = file;
@@ -77,14 +89,82 @@ public final class ConfigObject {
         return file;
     }
 
+    /** Whether the key is present (and not null). Does not count as reading it. */
     public boolean has(String key) {
+        asked.add(key);
         JsonNode v = node.get(key);
         return v != null && !v.isNull();
     }
 
     private JsonNode get(String key) {
+        asked.add(key);
+        read.add(key);
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? null : v;
+    }
+
+    /**
+     * Takes note of a key this command leaves to another one (a shared config file), telling
+     * {@code notices} so; the key's value is not looked at.
+     */
+    public void skip(String key, String why, Consumer<String> notices) {
+        asked.add(key);
+        if (node.has(key)) {
+            read.add(key);
+            notices.accept(file + ": key '" + qualified(key) + "' " + why + "; skipped");
+        }
+    }
+
+    /**
+     * Refuses the first key that no reader took, here or in any object below, with the closest key
+     * that is known there.
+     */
+    public void requireAllRead(String command) throws ConfigException {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String key = names.next();
+            if (!read.contains(key)) {
+                String suggestion = closest(key, asked);
+                throw new ConfigException(file + ": key '" + qualified(key) + "' is not a setting of " + command
+                        + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
+            }
+        }
+        for (ConfigObject child : children) {
+            child.requireAllRead(command);
+        }
+    }
+
+    /** The known key within two edits of {@code key}, if there is one. */
+    private static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : known) {
+            int d = distance(key.toLowerCase(Locale.ROOT), candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     public ConfigException error(String key, String expected) {
@@ -96,6 +176,12 @@ public final class ConfigObject {
     /** An error about a key whose value is present but wrong for a reason the caller explains. */
     public ConfigException invalid(String key, String problem) {
         return new ConfigException(file + ": key '" + qualified(key) + "': " + problem);
+    }
+
+    /** An error about a key this command refuses, whatever its value; the key counts as read. */
+    public ConfigException refused(String key, String why) {
+        read.add(key);
+        return invalid(key, why);
     }
 
     /** An error about a missing key. */
@@ -193,7 +279,12 @@ public final class ConfigObject {
         if (!v.isObject()) {
             throw error(key, "an object");
         }
-        return Optional.of(new ConfigObject(file, qualified(key), (ObjectNode) v));
+        return Optional.of(child(new ConfigObject(file, qualified(key), (ObjectNode) v)));
+    }
+
+    private ConfigObject child(ConfigObject object) {
+        children.add(object);
+        return object;
     }
 
     /** A list of objects, each checked. */
@@ -212,13 +303,17 @@ public final class ConfigObject {
                 throw new ConfigException(file + ": key '" + qualified(key) + "[" + i + "]': expected an object, got "
                         + describe(key, item));
             }
-            out.add(new ConfigObject(file, qualified(key) + "[" + i + "]", (ObjectNode) item));
+            out.add(child(new ConfigObject(file, qualified(key) + "[" + i + "]", (ObjectNode) item)));
         }
         return Optional.of(out);
     }
 
-    /** The keys of this object with their raw values, for maps such as {@code port_password}. */
+    /**
+     * The keys of this object with their raw values, for maps such as {@code port_password} whose keys
+     * are data: all of them count as read.
+     */
     public Iterator<Map.Entry<String, JsonNode>> fields() {
+        node.fieldNames().forEachRemaining(read::add);
         return node.fields();
     }
 
@@ -227,14 +322,4 @@ public final class ConfigObject {
         return object(key).orElseThrow(() -> missing(key, null));
     }
 
-    /** Keys present here that are not in {@code known}, for a warning. */
-    public List<String> unknownKeys(Set<String> known) {
-        List<String> unknown = new ArrayList<>();
-        node.fieldNames().forEachRemaining(k -> {
-            if (!known.contains(k)) {
-                unknown.add(qualified(k));
-            }
-        });
-        return unknown;
-    }
 }

@@ -2,14 +2,18 @@ package dev.ssjvm.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ssjvm.cli.config.Values.Origin;
-import dev.ssjvm.core.sip022.Sip022Users;
+import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.crypto.MethodKeys;
 import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
-import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,162 +21,196 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Builds {@link ServerSettings} from an optional JSON config and the flags; flags win. Endpoints
- * come, in order of precedence, from {@code servers} (shadowsocks-rust), {@code port_password} (the
- * original and libev), or {@code server}/{@code server_port}/{@code password}/{@code method}.
+ * Builds {@link ServerSettings} from an optional JSON config and the flags; flags win. Ports come from
+ * exactly one of: {@code -p}/{@code -k} (or {@code server_port}/{@code password}), {@code servers}
+ * (shadowsocks-rust, each entry may set its own method, mode, timeout and users), or
+ * {@code port_password} (the original and libev). Every key in the file is honoured, refused with an
+ * error naming it, or (for the keys of sslocal in a file both commands share) skipped with a notice.
  */
 public final class ServerConfigLoader {
     static final CipherKind DEFAULT_METHOD = CipherKind.CHACHA20_IETF_POLY1305;
-    private static final Set<String> KNOWN_KEYS = Set.of(
-            "server", "server_port", "password", "method", "timeout", "mode", "forbidden_ip", "port_password",
-            "servers", "nameserver", "dns", "ipv6_first", "no_delay", "fast_open", "reuse_port", "workers",
-            "handshake_timeout", "crypto_backend", "transport", "plugin", "plugin_opts", "local_address",
-            "local_port", "user", "remarks", "udp_timeout", "udp_max_associations", "users");
-    private static final Set<String> SERVER_ENTRY_KEYS = Set.of(
-            "server", "server_port", "password", "method", "plugin", "plugin_opts", "remarks", "timeout", "mode",
-            "disabled", "users");
+    private static final String COMMAND = "ssserver";
+    /** sslocal's keys, which a file shared by both commands may hold. */
+    private static final List<String> LOCAL_KEYS = List.of(
+            "local_address", "local_port", "locals", "socks5_users", "tunnel_address");
 
     private ServerConfigLoader() {}
 
-    /**
-     * @param warnings receives one line per ignored unknown key
-     */
-    public static ServerSettings load(ServerOptions flags, Consumer<String> warnings) throws ConfigException {
+    /** @param notices receives one line per key of the file left to sslocal */
+    public static ServerSettings load(ServerOptions flags, Consumer<String> notices) throws ConfigException {
         ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
-        config.unknownKeys(KNOWN_KEYS).forEach(k -> warnings.accept(config.file() + ": unknown key '" + k + "' ignored"));
+        for (String key : LOCAL_KEYS) {
+            config.skip(key, "is an sslocal setting", notices);
+        }
+        CommonSettings common = CommonConfig.read(flags.common, config);
 
-        List<String> hosts = flags.hosts != null ? flags.hosts
-                : config.stringOrList("server").orElse(List.of("0.0.0.0"));
-        CipherKind method = flags.common.method != null ? Values.method(flags.common.method, Origin.flag("-m"))
-                : config.has("method") ? Values.method(config.string("method").get(), Origin.key(config, "method"))
-                : DEFAULT_METHOD;
-        String plugin = flags.common.plugin != null ? flags.common.plugin : config.string("plugin").orElse(null);
-        String pluginOptions = flags.common.pluginOptions != null ? flags.common.pluginOptions : config.string("plugin_opts").orElse(null);
+        List<String> hosts = config.stringOrList("server").orElse(List.of("0.0.0.0"));
+        if (flags.hosts != null) {
+            hosts = flags.hosts;
+        }
+        CipherKind method = config.string("method").isPresent()
+                ? Values.method(config.string("method").get(), Origin.key(config, "method")) : DEFAULT_METHOD;
+        if (flags.common.method != null) {
+            method = Values.method(flags.common.method, Origin.flag("-m"));
+        }
 
-        List<ServerEndpoint> endpoints = new ArrayList<>();
-        if (flags.port == null && flags.common.password == null && config.has("servers")) {
+        String remarks = config.string("remarks").orElse(null);
+        List<PortSettings> ports = ports(flags, config, hosts, method).stream()
+                .map(p -> p.remarks() == null ? p.withRemarks(remarks) : p).toList();
+        Set<Integer> numbers = new HashSet<>();
+        for (PortSettings port : ports) {
+            if (port.port() != 0 && !numbers.add(port.port())) {
+                throw new ConfigException(config.file() + ": port " + port.port() + " is configured twice");
+            }
+        }
+
+        ServerSettings.Builder b = ServerSettings.builder().ports(ports).common(common);
+        int handshake = config.integer("handshake_timeout", 1, 3600)
+                .orElse((int) ServerSettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds());
+        if (flags.handshakeTimeout != null) {
+            handshake = Values.positive(flags.handshakeTimeout, "--handshake-timeout");
+        }
+        b.handshakeTimeout(Duration.ofSeconds(handshake));
+        IpRangeSet forbidden = config.has("forbidden_ip")
+                ? Values.ipRanges(String.join(",", config.stringOrList("forbidden_ip").get()),
+                        Origin.key(config, "forbidden_ip"))
+                : IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
+        if (flags.forbiddenIp != null) {
+            forbidden = Values.ipRanges(flags.forbiddenIp, Origin.flag("--forbidden-ip"));
+        }
+        b.forbidden(forbidden);
+        String bind = config.string("outbound_bind_addr").orElse(null);
+        if (flags.outboundBind != null) {
+            bind = flags.outboundBind;
+        }
+        b.outboundBindAddress(bind);
+        config.requireAllRead(COMMAND);
+        return b.build();
+    }
+
+    private static List<PortSettings> ports(ServerOptions flags, ConfigObject config, List<String> hosts,
+            CipherKind method) throws ConfigException {
+        boolean fromFlags = flags.port != null || flags.common.password != null;
+        int sources = (config.has("servers") ? 1 : 0) + (config.has("port_password") ? 1 : 0)
+                + (config.has("server_port") || config.has("password") || config.has("users") || fromFlags ? 1 : 0);
+        if (sources > 1) {
+            throw new ConfigException(config.file() + ": ports are given more than one way; use one of 'servers', "
+                    + "'port_password', or 'server_port' with 'password' (or -p with -k)");
+        }
+        List<PortSettings> ports = new ArrayList<>();
+        if (config.has("servers")) {
             for (ConfigObject entry : config.objects("servers").get()) {
-                entry.unknownKeys(SERVER_ENTRY_KEYS).forEach(k -> warnings.accept(config.file() + ": unknown key '" + k + "' ignored"));
-                if (entry.bool("disabled").orElse(false)) {
-                    continue;
-                }
-                List<String> entryHosts = entry.stringOrList("server").orElse(hosts);
-                int port = entry.port("server_port").orElseThrow(() -> entry.missing("server_port", null));
-                String password = entry.string("password").orElseThrow(() -> entry.missing("password", null));
-                CipherKind entryMethod = entry.has("method")
-                        ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
-                String entryPlugin = entry.string("plugin").orElse(plugin);
-                String entryPluginOptions = entry.string("plugin_opts").orElse(entryPlugin == plugin ? pluginOptions : null);
-                List<Sip022Users.UserKey> users = users(entry);
-                for (String host : entryHosts) {
-                    endpoints.add(new ServerEndpoint(host, port, entryMethod, password, entryPlugin, entryPluginOptions,
-                            entry.string("remarks").orElse(null), users));
+                PortSettings port = serversEntry(entry, hosts, method);
+                if (port != null) {
+                    ports.add(port);
                 }
             }
-        } else if (flags.port == null && flags.common.password == null && config.has("port_password")) {
-            ConfigObject ports = config.object("port_password").get();
-            for (Iterator<Map.Entry<String, JsonNode>> it = ports.fields(); it.hasNext(); ) {
+            if (ports.isEmpty()) {
+                throw new ConfigException(config.file() + ": no enabled server in 'servers'");
+            }
+        } else if (config.has("port_password")) {
+            ConfigObject map = config.object("port_password").get();
+            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 int port = Values.parse(e.getKey(), Origin.key(config, "port_password"),
-                        k -> dev.ssjvm.core.address.HostAndPort.parsePort(k, "port_password key " + k));
+                        k -> HostAndPort.parsePort(k, "port_password key " + k));
                 String password;
                 CipherKind portMethod = method;
+                String where = "port_password." + e.getKey();
                 if (e.getValue().isTextual()) {
                     password = e.getValue().textValue();
                 } else if (e.getValue().isObject()) {
-                    ConfigObject entry = ports.childObject(e.getKey());
+                    ConfigObject entry = map.childObject(e.getKey());
                     password = entry.string("password").orElseThrow(() -> entry.missing("password", null));
-                    if (entry.has("method")) {
+                    if (entry.string("method").isPresent()) {
                         portMethod = Values.method(entry.string("method").get(), Origin.key(entry, "method"));
                     }
+                    where = entry.qualified("password");
                 } else {
-                    throw ports.error(e.getKey(), "a password string or an object with password and method");
+                    throw map.error(e.getKey(), "a password string or an object with password and method");
                 }
-                for (String host : hosts) {
-                    endpoints.add(new ServerEndpoint(host, port, portMethod, password, plugin, pluginOptions, null));
-                }
+                checkKeys(config.file() + ": key '" + where + "'", portMethod, password, List.of());
+                ports.add(new PortSettings(hosts, port, portMethod, password, List.of(), null, null, null));
+            }
+            if (ports.isEmpty()) {
+                throw new ConfigException(config.file() + ": 'port_password' is empty");
             }
         } else {
-            Integer port = flags.port != null ? flags.port : config.port("server_port").orElse(null);
-            String password = flags.common.password != null ? flags.common.password : config.string("password").orElse(null);
+            Integer port = config.port("server_port").orElse(null);
+            String password = config.string("password").orElse(null);
+            String where = config.file() + ": key 'password'";
+            if (flags.port != null) {
+                if (flags.port < 1 || flags.port > 65535) {
+                    throw new ConfigException("flag -p: port must be 1-65535, got " + flags.port);
+                }
+                port = flags.port;
+            }
+            if (flags.common.password != null) {
+                password = flags.common.password;
+                where = "flag -k";
+            }
             if (port == null) {
                 throw new ConfigException("no port to listen on: give -p PORT or the config key server_port"
                         + (flags.common.config == null ? "" : " in " + config.file()));
-            }
-            if (flags.port != null && (port < 1 || port > 65535)) {
-                throw new ConfigException("flag -p: port must be 1-65535, got " + port);
             }
             if (password == null) {
                 throw new ConfigException("no password: give -k PASSWORD or the config key password"
                         + (flags.common.config == null ? "" : " in " + config.file()));
             }
-            List<Sip022Users.UserKey> users = users(config);
-            for (String host : hosts) {
-                endpoints.add(new ServerEndpoint(host, port, method, password, plugin, pluginOptions, null, users));
-            }
+            List<UserKey> users = users(config);
+            checkKeys(where, method, password, users);
+            ports.add(new PortSettings(hosts, port, method, password, users, null, null, null));
         }
-        if (endpoints.isEmpty()) {
-            throw new ConfigException(config.file() + ": no enabled server in 'servers' or 'port_password'");
-        }
-        for (ServerEndpoint endpoint : endpoints) {
-            Credentials.checkServer(endpoint);
-            if (endpoint.plugin() != null) {
-                throw new ConfigException("plugin '" + endpoint.plugin() + "': SIP003 plugins are not supported yet");
-            }
-        }
+        return ports;
+    }
 
-        ServerSettings.Builder b = ServerSettings.builder().endpoints(endpoints);
-        Mode mode = flags.common.udpOnly ? Mode.UDP_ONLY : flags.common.tcpAndUdp ? Mode.TCP_AND_UDP
-                : config.has("mode") ? Values.mode(config.string("mode").get(), Origin.key(config, "mode")) : Mode.TCP_ONLY;
-        b.mode(mode);
-        int timeout = flags.common.timeout != null ? positive(flags.common.timeout, "-t") : config.integer("timeout", 1, 86_400 * 7).orElse(300);
-        b.timeout(Duration.ofSeconds(timeout));
-        int handshake = flags.handshakeTimeout != null ? positive(flags.handshakeTimeout, "--handshake-timeout")
-                : config.integer("handshake_timeout", 1, 3600).orElse(60);
-        b.handshakeTimeout(Duration.ofSeconds(handshake));
-        if (flags.forbiddenIp != null) {
-            b.forbidden(Values.ipRanges(flags.forbiddenIp, Origin.flag("--forbidden-ip")));
-        } else if (config.has("forbidden_ip")) {
-            b.forbidden(Values.ipRanges(String.join(",", config.stringOrList("forbidden_ip").get()),
-                    Origin.key(config, "forbidden_ip")));
-        } else {
-            b.forbidden(IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN));
+    /** One entry of {@code servers}; {@code null} when it is disabled. */
+    private static PortSettings serversEntry(ConfigObject entry, List<String> hosts, CipherKind method)
+            throws ConfigException {
+        boolean disabled = entry.bool("disabled").orElse(false);
+        List<String> entryHosts = entry.stringOrList("server").orElse(hosts);
+        int port = entry.port("server_port").orElseThrow(() -> entry.missing("server_port", null));
+        String password = entry.string("password").orElseThrow(() -> entry.missing("password", null));
+        CipherKind entryMethod = entry.string("method").isPresent()
+                ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
+        Mode mode = entry.string("mode").isPresent()
+                ? Values.mode(entry.string("mode").get(), Origin.key(entry, "mode")) : null;
+        Duration timeout = entry.integer("timeout", 1, CommonConfig.MAX_TIMEOUT).map(Duration::ofSeconds).orElse(null);
+        String remarks = entry.string("remarks").orElse(null);
+        CommonConfig.refusePlugin(entry);
+        List<UserKey> users = users(entry);
+        if (disabled) {
+            return null;
         }
-        if (flags.common.nameServers != null) {
-            b.nameServers(Values.nameServers(flags.common.nameServers, Origin.flag("-d")));
-        } else if (config.has("nameserver") || config.has("dns")) {
-            String key = config.has("nameserver") ? "nameserver" : "dns";
-            b.nameServers(Values.nameServers(config.stringOrList(key).get(), Origin.key(config, key)));
-        }
-        b.ipv6First(flags.common.ipv6First || config.bool("ipv6_first").orElse(false));
-        b.outboundBindAddress(flags.outboundBind);
-        b.noDelay(flags.common.noDelay != null ? flags.common.noDelay : config.bool("no_delay").orElse(true));
-        b.fastOpen(flags.fastOpen || config.bool("fast_open").orElse(false));
-        b.reusePort(flags.reusePort || config.bool("reuse_port").orElse(false));
-        b.cryptoBackend(flags.common.cryptoBackend != null ? flags.common.cryptoBackend : config.string("crypto_backend").orElse(null));
-        b.transport(flags.common.transport != null ? flags.common.transport : config.string("transport").orElse("auto"));
-        b.workerThreads(flags.common.workers != null ? positive(flags.common.workers, "--workers") : config.integer("workers", 1, 1024).orElse(0));
-        return b.build();
+        checkKeys(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password, users);
+        return new PortSettings(entryHosts, port, entryMethod, password, users, mode, timeout, remarks);
     }
 
     /** SIP023 users of a multi-user port: {@code "users": [{"name": ..., "password": <uPSK>}, ...]}. */
-    static List<Sip022Users.UserKey> users(ConfigObject config) throws ConfigException {
-        List<Sip022Users.UserKey> users = new ArrayList<>();
+    static List<UserKey> users(ConfigObject config) throws ConfigException {
+        List<UserKey> users = new ArrayList<>();
         if (config.has("users")) {
-            for (ConfigObject user : config.objects("users").get()) {
+            List<ConfigObject> entries = config.objects("users").get();
+            if (entries.isEmpty()) {
+                throw config.invalid("users", "is empty; remove it for a single-key port, or list the users");
+            }
+            for (ConfigObject user : entries) {
                 String name = user.string("name").orElseThrow(() -> user.missing("name", null));
                 String password = user.string("password").orElseThrow(() -> user.missing("password",
                         "each user needs its own key (uPSK)"));
-                users.add(new Sip022Users.UserKey(name, password));
+                users.add(new UserKey(name, password));
             }
         }
         return users;
     }
 
-    static int positive(int value, String flag) throws ConfigException {
-        if (value < 1) {
-            throw new ConfigException("flag " + flag + ": expected a positive number, got " + value);
+    /** The one check that keys fit the method: reported against where the password came from. */
+    private static void checkKeys(String where, CipherKind method, String password, List<UserKey> users)
+            throws ConfigException {
+        try {
+            MethodKeys.checkServer(method, password, UserKey.byName(users));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
         }
-        return value;
     }
 }

@@ -16,7 +16,8 @@ public final class ServerOptions {
     @Option(names = {"-p", "--server-port"}, paramLabel = "PORT", description = "Port to listen on.")
     public Integer port;
 
-    @Option(names = "-b", paramLabel = "ADDRESS", description = "Local address for outgoing connections.")
+    @Option(names = {"-b", "--outbound-bind-addr"}, paramLabel = "ADDRESS",
+            description = "Local address for outgoing connections (config: outbound_bind_addr).")
     public String outboundBind;
 
     @Option(names = "--forbidden-ip", paramLabel = "CIDRS",
@@ -26,10 +27,4 @@ public final class ServerOptions {
     @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
             description = "Time a new connection has to send a valid request (default 60).")
     public Integer handshakeTimeout;
-
-    @Option(names = "--fast-open", description = "Enable TCP Fast Open on listening sockets.")
-    public boolean fastOpen;
-
-    @Option(names = "--reuse-port", description = "Set SO_REUSEPORT on listening sockets.")
-    public boolean reusePort;
 }

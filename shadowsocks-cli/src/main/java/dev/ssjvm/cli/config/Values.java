@@ -26,6 +26,13 @@ final class Values {
         }
     }
 
+    static int positive(int value, String flag) throws ConfigException {
+        if (value < 1) {
+            throw new ConfigException("flag " + flag + ": expected a positive number, got " + value);
+        }
+        return value;
+    }
+
     static <T> T parse(String text, Origin origin, Function<String, T> parser) throws ConfigException {
         try {
             return parser.apply(text);

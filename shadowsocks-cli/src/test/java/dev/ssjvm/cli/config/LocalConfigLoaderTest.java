@@ -1,5 +1,7 @@
 package dev.ssjvm.cli.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
@@ -17,6 +19,8 @@ class LocalConfigLoaderTest {
     @TempDir
     Path dir;
 
+    private final List<String> notices = new ArrayList<>();
+
     private LocalSettings load(String json, String... args) throws Exception {
         LocalOptions options = new LocalOptions();
         new CommandLine(options).parseArgs(args);
@@ -25,7 +29,7 @@ class LocalConfigLoaderTest {
             Files.writeString(file, json);
             options.common.config = file;
         }
-        return LocalConfigLoader.load(options, w -> { });
+        return LocalConfigLoader.load(options, notices::add);
     }
 
     private String error(String json, String... args) {
@@ -46,7 +50,7 @@ class LocalConfigLoaderTest {
         LocalSettings s = load(null, "-s", "127.0.0.1", "-p", "8388", "-l", "5353", "-k", "secret", "-m", "aes-256-gcm",
                 "-L", "[::1]:53");
         LocalListener tunnel = s.listeners().get(0);
-        assertThat(tunnel.protocol()).isEqualTo(LocalListener.Protocol.TUNNEL);
+        assertThat(tunnel.protocol()).isEqualTo(LocalListener.TUNNEL);
         assertThat(tunnel.port()).isEqualTo(5353);
         assertThat(tunnel.forwardTo().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
     }
@@ -82,7 +86,8 @@ class LocalConfigLoaderTest {
         assertThat(s.servers().get(0).host()).isEqualTo("a.example");
         assertThat(s.listeners()).hasSize(2);
         assertThat(s.listeners().get(1).forwardTo()).isEqualTo(new InetSocketAddress("1.1.1.1", 53));
-        assertThat(s.socksUsers()).containsEntry("alice", "wonderland");
+        assertThat(s.listeners().get(0).users()).containsEntry("alice", "wonderland");
+        assertThat(s.listeners().get(1).users()).as("a tunnel has no authentication").isEmpty();
     }
 
     @Test
@@ -93,5 +98,61 @@ class LocalConfigLoaderTest {
         assertThat(error(null, "-s", "h", "-p", "1", "-k", "x", "--socks-user", "alice")).contains("USER:PASSWORD");
         assertThat(error("{\"locals\": [{\"local_port\": 1, \"protocol\": \"tunnel\"}], \"server\": \"h\","
                 + " \"server_port\": 1, \"password\": \"p\"}")).contains("locals[0].forward_address");
+    }
+
+    @Test
+    void everyKeyIsHonouredOrRefused() throws Exception {
+        LocalSettings s = load("""
+                {"server": "127.0.0.1", "server_port": 8388, "password": "p", "method": "aes-256-gcm",
+                 "local_address": "127.0.0.1", "local_port": 1081, "timeout": 30, "udp_timeout": 7,
+                 "udp_max_associations": 9, "mode": "tcp_and_udp", "dns": "127.0.0.53", "ipv6_first": true,
+                 "no_delay": false, "fast_open": true, "reuse_port": true, "workers": 2, "transport": "nio"}
+                """);
+        assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(7);
+        assertThat(s.common().udpMaxAssociations()).isEqualTo(9);
+        assertThat(s.common().fastOpen()).isTrue();
+        assertThat(s.common().reusePort()).isTrue();
+        assertThat(s.common().workerThreads()).isEqualTo(2);
+        assertThat(s.listeners()).containsExactly(LocalListener.socks("127.0.0.1", 1081));
+
+        String base = "\"server\": \"h\", \"server_port\": 1, \"password\": \"p\"";
+        assertThat(error("{" + base + ", \"locla_port\": 1}")).contains("local.json")
+                .contains("key 'locla_port' is not a setting of sslocal").contains("did you mean 'local_port'");
+        assertThat(error("{\"servers\": [{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\","
+                + " \"timeout\": 5}]}")).contains("servers[0].timeout").contains("top level");
+        assertThat(error("{\"servers\": [{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\","
+                + " \"weight\": 5}]}")).contains("servers[0].weight").contains("not a setting of sslocal");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"carrier-pigeon\"}]}"))
+                .contains("locals[0].protocol").contains("socks").contains("tunnel");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"forward_address\": \"x\","
+                + " \"forward_port\": 2}]}")).contains("locals[0].forward_address").contains("only a tunnel");
+        assertThat(error("{" + base + ", \"socks5_users\": {\"a\": \"b\"}}", "-L", "1.1.1.1:53"))
+                .contains("socks5_users").contains("no SOCKS listener");
+        assertThat(error("{" + base + ", \"plugin\": \"obfs-local\"}")).contains("key 'plugin'");
+        assertThat(error(null, "--server-url", "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388/?plugin=obfs-local"))
+                .contains("flag --server-url").contains("plugins");
+        assertThat(error("{\"server\": \"h\", \"server_port\": 1, \"password\": \"\"}"))
+                .contains("key 'password'").contains("empty");
+    }
+
+    @Test
+    void sharedFlagsAndSeveralServerAddresses() throws Exception {
+        LocalSettings s = load("{\"server\": [\"127.0.0.1\", \"::1\"], \"server_port\": 8388, \"password\": \"p\"}",
+                "--udp-timeout", "9", "--udp-max-associations", "3", "--fast-open", "--reuse-port");
+        assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(9);
+        assertThat(s.common().udpMaxAssociations()).isEqualTo(3);
+        assertThat(s.common().fastOpen()).isTrue();
+        assertThat(s.common().reusePort()).isTrue();
+        assertThat(s.servers()).extracting(ServerEndpoint::host).containsExactly("127.0.0.1", "::1");
+    }
+
+    @Test
+    void aFileSharedWithSsserverHasItsKeysSkippedWithANotice() throws Exception {
+        LocalSettings s = load("""
+                {"server": "127.0.0.1", "server_port": 8388, "password": "p", "forbidden_ip": "10.0.0.0/8",
+                 "handshake_timeout": 5, "local_port": 1080}
+                """);
+        assertThat(s.servers()).hasSize(1);
+        assertThat(notices).hasSize(2).allMatch(n -> n.contains("local.json") && n.contains("ssserver setting"));
     }
 }

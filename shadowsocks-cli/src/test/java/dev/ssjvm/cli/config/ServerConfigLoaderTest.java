@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.config.Mode;
-import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -20,6 +20,8 @@ class ServerConfigLoaderTest {
     @TempDir
     Path dir;
 
+    private final List<String> notices = new ArrayList<>();
+
     private ServerSettings load(String json, String... args) throws Exception {
         ServerOptions options = new ServerOptions();
         new CommandLine(options).parseArgs(args);
@@ -28,7 +30,7 @@ class ServerConfigLoaderTest {
             Files.writeString(file, json);
             options.common.config = file;
         }
-        return ServerConfigLoader.load(options, w -> { });
+        return ServerConfigLoader.load(options, notices::add);
     }
 
     private String error(String json, String... args) {
@@ -39,9 +41,11 @@ class ServerConfigLoaderTest {
     @Test
     void flagsOnlyAsLibev() throws Exception {
         ServerSettings s = load(null, "-s", "127.0.0.1", "-p", "8388", "-k", "secret", "-m", "aes-256-gcm");
-        assertThat(s.endpoints()).containsExactly(new ServerEndpoint("127.0.0.1", 8388, CipherKind.AES_256_GCM, "secret"));
-        assertThat(s.mode()).isEqualTo(Mode.TCP_ONLY);
-        assertThat(s.timeout().toSeconds()).isEqualTo(300);
+        assertThat(s.ports()).containsExactly(PortSettings.of("127.0.0.1", 8388, CipherKind.AES_256_GCM, "secret"));
+        assertThat(s.common().mode()).isEqualTo(Mode.TCP_ONLY);
+        assertThat(s.common().timeout().toSeconds()).isEqualTo(300);
+        assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(300);
+        assertThat(s.common().udpMaxAssociations()).isEqualTo(4096);
         assertThat(s.forbidden().contains(InetAddress.getByName("127.0.0.1"))).isTrue();
         assertThat(s.forbidden().contains(InetAddress.getByName("::1"))).isTrue();
         assertThat(s.forbidden().contains(InetAddress.getByName("0.0.0.0"))).as("0.0.0.0 reaches loopback").isTrue();
@@ -63,18 +67,19 @@ class ServerConfigLoaderTest {
                  "forbidden_ip": "10.0.0.0/8", "nameserver": "127.0.0.53"}
                 """;
         ServerSettings s = load(json);
-        assertThat(s.endpoints()).extracting(ServerEndpoint::host).containsExactly("::", "0.0.0.0");
-        assertThat(s.endpoints().get(0).method()).isEqualTo(CipherKind.CHACHA20_IETF_POLY1305);
-        assertThat(s.mode()).isEqualTo(Mode.TCP_AND_UDP);
-        assertThat(s.timeout().toSeconds()).isEqualTo(60);
+        assertThat(s.ports()).singleElement().extracting(PortSettings::hosts).isEqualTo(List.of("::", "0.0.0.0"));
+        assertThat(s.ports().get(0).method()).isEqualTo(CipherKind.CHACHA20_IETF_POLY1305);
+        assertThat(s.common().mode()).isEqualTo(Mode.TCP_AND_UDP);
+        assertThat(s.common().timeout().toSeconds()).isEqualTo(60);
+        assertThat(s.common().udpTimeout().toSeconds()).as("UDP idles out like TCP unless told").isEqualTo(60);
         assertThat(s.forbidden().contains(InetAddress.getByName("10.9.9.9"))).isTrue();
-        assertThat(s.nameServers().get(0).getPort()).isEqualTo(53);
+        assertThat(s.common().nameServers().get(0).getPort()).isEqualTo(53);
 
         ServerSettings overridden = load(json, "-p", "9000", "-k", "from-flag", "-t", "5", "-U");
-        assertThat(overridden.endpoints().get(0).port()).isEqualTo(9000);
-        assertThat(overridden.endpoints().get(0).password()).isEqualTo("from-flag");
-        assertThat(overridden.timeout().toSeconds()).isEqualTo(5);
-        assertThat(overridden.mode()).isEqualTo(Mode.UDP_ONLY);
+        assertThat(overridden.ports().get(0).port()).isEqualTo(9000);
+        assertThat(overridden.ports().get(0).password()).isEqualTo("from-flag");
+        assertThat(overridden.common().timeout().toSeconds()).isEqualTo(5);
+        assertThat(overridden.common().mode()).isEqualTo(Mode.UDP_ONLY);
     }
 
     @Test
@@ -83,9 +88,9 @@ class ServerConfigLoaderTest {
                 {"server": "127.0.0.1", "method": "aes-128-gcm",
                  "port_password": {"8381": "one", "8382": {"password": "two", "method": "aes-256-gcm"}}}
                 """);
-        assertThat(s.endpoints()).containsExactly(
-                new ServerEndpoint("127.0.0.1", 8381, CipherKind.AES_128_GCM, "one"),
-                new ServerEndpoint("127.0.0.1", 8382, CipherKind.AES_256_GCM, "two"));
+        assertThat(s.ports()).containsExactly(
+                PortSettings.of("127.0.0.1", 8381, CipherKind.AES_128_GCM, "one"),
+                PortSettings.of("127.0.0.1", 8382, CipherKind.AES_256_GCM, "two"));
     }
 
     @Test
@@ -97,9 +102,9 @@ class ServerConfigLoaderTest {
                   {"server": "::1", "server_port": 8003, "password": "c", "method": "aes-256-gcm", "disabled": true}
                 ]}
                 """);
-        assertThat(s.endpoints()).containsExactly(
-                new ServerEndpoint("127.0.0.1", 8001, CipherKind.AES_256_GCM, "a"),
-                new ServerEndpoint("::1", 8002, CipherKind.XCHACHA20_IETF_POLY1305, "b"));
+        assertThat(s.ports()).containsExactly(
+                PortSettings.of("127.0.0.1", 8001, CipherKind.AES_256_GCM, "a"),
+                PortSettings.of("::1", 8002, CipherKind.XCHACHA20_IETF_POLY1305, "b"));
     }
 
     @Test
@@ -134,8 +139,8 @@ class ServerConfigLoaderTest {
             15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
         ServerSettings s = load("{\"server\": \"::\", \"server_port\": 8388, \"method\": \"2022-blake3-aes-256-gcm\","
                 + " \"password\": \"" + ipsk + "\", \"users\": [{\"name\": \"alice\", \"password\": \"" + alice + "\"}]}");
-        assertThat(s.endpoints().get(0).users()).extracting(u -> u.name()).containsExactly("alice");
-        assertThat(s.endpoints().get(0).toString()).doesNotContain(alice).contains("1 users");
+        assertThat(s.ports().get(0).users()).extracting(u -> u.name()).containsExactly("alice");
+        assertThat(s.ports().get(0).toString()).doesNotContain(alice).contains("1 users");
     }
 
     @Test
@@ -148,7 +153,7 @@ class ServerConfigLoaderTest {
                 + "\", \"users\": [{\"name\": \"bob\", \"password\": \"bad\"}]}"))
                 .contains("user 'bob'").contains("16 bytes");
         assertThat(error("{\"server_port\": 1, \"method\": \"aes-256-gcm\", \"password\": \"x\","
-                + " \"users\": [{\"name\": \"bob\", \"password\": \"y\"}]}")).contains("need a 2022 method");
+                + " \"users\": [{\"name\": \"bob\", \"password\": \"y\"}]}")).contains("need a 2022 AES method");
         assertThat(error("{\"server_port\": 1, \"method\": \"2022-blake3-aes-128-gcm\", \"password\": \"" + user
                 + "\", \"users\": [{\"password\": \"" + user + "\"}]}")).contains("users[0].name' is missing");
     }
@@ -162,13 +167,92 @@ class ServerConfigLoaderTest {
     }
 
     @Test
-    void unknownKeysAreWarnedAboutNotFatal() throws Exception {
-        ServerOptions options = new ServerOptions();
-        Path file = dir.resolve("c.json");
-        Files.writeString(file, "{\"server_port\": 1, \"password\": \"x\", \"shiny_new_option\": true}");
-        options.common.config = file;
-        List<String> warnings = new ArrayList<>();
-        ServerConfigLoader.load(options, warnings::add);
-        assertThat(warnings).singleElement().asString().contains("shiny_new_option");
+    void everyKeyIsHonouredOrRefused() throws Exception {
+        ServerSettings s = load("""
+                {"server": "127.0.0.1", "server_port": 8388, "password": "p", "method": "aes-256-gcm",
+                 "timeout": 30, "udp_timeout": 7, "udp_max_associations": 9, "mode": "tcp_and_udp",
+                 "nameserver": "127.0.0.53:5353", "ipv6_first": true, "no_delay": false, "fast_open": true,
+                 "reuse_port": true, "workers": 3, "transport": "nio", "handshake_timeout": 11,
+                 "forbidden_ip": ["10.0.0.0/8"], "outbound_bind_addr": "127.0.0.2", "remarks": "home",
+                 "plugin": "", "plugin_opts": ""}
+                """);
+        assertThat(s.common().timeout().toSeconds()).isEqualTo(30);
+        assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(7);
+        assertThat(s.common().udpMaxAssociations()).isEqualTo(9);
+        assertThat(s.common().nameServers().get(0).getPort()).isEqualTo(5353);
+        assertThat(s.common().ipv6First()).isTrue();
+        assertThat(s.common().noDelay()).isFalse();
+        assertThat(s.common().fastOpen()).isTrue();
+        assertThat(s.common().reusePort()).isTrue();
+        assertThat(s.common().workerThreads()).isEqualTo(3);
+        assertThat(s.common().transport()).isEqualTo("nio");
+        assertThat(s.handshakeTimeout().toSeconds()).isEqualTo(11);
+        assertThat(s.outboundBindAddress()).isEqualTo("127.0.0.2");
+        assertThat(s.ports().get(0).remarks()).isEqualTo("home");
+        assertThat(notices).isEmpty();
+
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"udp_timout\": 5}"))
+                .contains("config.json").contains("key 'udp_timout' is not a setting of ssserver")
+                .contains("did you mean 'udp_timeout'");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"shiny_new_option\": true}"))
+                .contains("key 'shiny_new_option' is not a setting of ssserver").doesNotContain("did you mean");
+        assertThat(error("{\"servers\": [{\"server_port\": 1, \"password\": \"x\", \"tcp_weigth\": 1}]}"))
+                .contains("key 'servers[0].tcp_weigth' is not a setting of ssserver");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"plugin\": \"obfs-server\"}"))
+                .contains("key 'plugin'").contains("not supported yet");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"user\": \"nobody\"}"))
+                .contains("key 'user'").contains("User=");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"transport\": \"carrier-pigeon\"}"))
+                .contains("key 'transport'").contains("epoll");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"crypto_backend\": \"enigma\"}"))
+                .contains("key 'crypto_backend'").contains("jdk");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"udp_timeout\": 0}"))
+                .contains("key 'udp_timeout'");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"port_password\": {\"2\": \"y\"}}"))
+                .contains("more than one way");
+        assertThat(error(null, "-p", "1", "-k", "x", "--plugin", "obfs-server")).contains("flag --plugin");
+    }
+
+    @Test
+    void sharedFlagsOverTheirKeys() throws Exception {
+        ServerSettings s = load("{\"server_port\": 1, \"password\": \"x\", \"udp_timeout\": 5,"
+                + " \"udp_max_associations\": 5}", "--udp-timeout", "9", "--udp-max-associations", "3", "--fast-open",
+                "--reuse-port", "--outbound-bind-addr", "127.0.0.3");
+        assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(9);
+        assertThat(s.common().udpMaxAssociations()).isEqualTo(3);
+        assertThat(s.common().fastOpen()).isTrue();
+        assertThat(s.common().reusePort()).isTrue();
+        assertThat(s.outboundBindAddress()).isEqualTo("127.0.0.3");
+        assertThat(error(null, "-p", "1", "-k", "x", "--udp-timeout", "0")).contains("flag --udp-timeout");
+    }
+
+    @Test
+    void perServerModeAndTimeoutAreHonoured() throws Exception {
+        ServerSettings s = load("""
+                {"mode": "tcp_only", "timeout": 100, "servers": [
+                  {"server": "127.0.0.1", "server_port": 8001, "password": "a", "mode": "tcp_and_udp", "timeout": 20},
+                  {"server": "127.0.0.1", "server_port": 8002, "password": "b"}
+                ]}
+                """);
+        assertThat(s.modeOf(s.ports().get(0))).isEqualTo(Mode.TCP_AND_UDP);
+        assertThat(s.timeoutOf(s.ports().get(0)).toSeconds()).isEqualTo(20);
+        assertThat(s.modeOf(s.ports().get(1))).isEqualTo(Mode.TCP_ONLY);
+        assertThat(s.timeoutOf(s.ports().get(1)).toSeconds()).isEqualTo(100);
+        assertThat(error("{\"servers\": [{\"server_port\": 1, \"password\": \"a\", \"mode\": \"udp\"}]}"))
+                .contains("key 'servers[0].mode'");
+        assertThat(error("{\"servers\": [{\"server_port\": 1, \"password\": \"a\"},"
+                + " {\"server_port\": 1, \"password\": \"b\"}]}")).contains("port 1 is configured twice");
+    }
+
+    @Test
+    void aFileSharedWithSslocalHasItsKeysSkippedWithANotice() throws Exception {
+        // the shape of Debian's /etc/shadowsocks-libev/config.json, with the client's keys in it
+        ServerSettings s = load("""
+                {"server": ["::1", "127.0.0.1"], "mode": "tcp_and_udp", "server_port": 8388, "local_port": 1080,
+                 "local_address": "127.0.0.1", "password": "p", "timeout": 86400, "method": "chacha20-ietf-poly1305"}
+                """);
+        assertThat(s.ports()).hasSize(1);
+        assertThat(s.outboundBindAddress()).as("local_address is the client's listen address here").isNull();
+        assertThat(notices).hasSize(2).allMatch(n -> n.contains("config.json") && n.contains("sslocal setting"));
     }
 }

@@ -1,5 +1,8 @@
 package dev.ssjvm.core.sip022;
 
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.MessageToByteEncoder;
 import java.time.Clock;
 
 /** Constants and small rules of SIP022 shared by its TCP and UDP codecs. */
@@ -21,5 +24,12 @@ final class Sip022 {
 
     static boolean timestampFresh(Clock clock, long timestamp) {
         return Math.abs(now(clock) - timestamp) <= MAX_TIME_DIFFERENCE_SECONDS;
+    }
+
+    /** Decoder and encoder of one connection, installed as one pipeline entry. */
+    static final class Codec extends CombinedChannelDuplexHandler<ByteToMessageDecoder, MessageToByteEncoder<?>> {
+        Codec(ByteToMessageDecoder decoder, MessageToByteEncoder<?> encoder) {
+            super(decoder, encoder);
+        }
     }
 }

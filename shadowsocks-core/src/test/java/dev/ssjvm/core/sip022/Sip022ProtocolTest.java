@@ -1,13 +1,15 @@
 package dev.ssjvm.core.sip022;
 
+import dev.ssjvm.core.protocol.TcpClientProtocol;
+import dev.ssjvm.core.protocol.TcpServerProtocol;
+import dev.ssjvm.core.protocol.UdpClientProtocol;
+import dev.ssjvm.core.protocol.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssjvm.core.replay.SaltPool;
-import dev.ssjvm.core.tcp.ProtocolViolation;
-import dev.ssjvm.core.tcp.ProxyRequest;
-import dev.ssjvm.core.udp.ClientPacket;
-import dev.ssjvm.core.udp.DatagramProtocol;
+import dev.ssjvm.core.protocol.ProtocolViolation;
+import dev.ssjvm.core.protocol.ProxyRequest;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Sip022Keys;
@@ -48,8 +50,8 @@ class Sip022ProtocolTest {
         return Sip022Keys.generatePsk(kind);
     }
 
-    private static byte[] firstFlight(Sip022StreamProtocol client, byte[] payload) {
-        EmbeddedChannel c = new EmbeddedChannel(client.newClientCodec(TARGET));
+    private static byte[] firstFlight(TcpClientProtocol client, byte[] payload) {
+        EmbeddedChannel c = new EmbeddedChannel(client.newCodec(TARGET));
         c.writeOutbound(Unpooled.wrappedBuffer(payload));
         byte[] out = Sip022VectorsTest.drain(c);
         c.finishAndReleaseAll();
@@ -60,10 +62,10 @@ class Sip022ProtocolTest {
     @EnumSource(names = {"BLAKE3_AES_128_GCM", "BLAKE3_AES_256_GCM", "BLAKE3_CHACHA20_POLY1305", "BLAKE3_CHACHA8_POLY1305"})
     void bigTransfersBothWays(CipherKind kind) {
         String psk = key(kind);
-        Sip022StreamProtocol client = Sip022StreamProtocol.client(kind, psk, CRYPTO, NOW);
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 100), NOW);
-        EmbeddedChannel c = new EmbeddedChannel(client.newClientCodec(TARGET));
-        EmbeddedChannel s = new EmbeddedChannel(server.newServerCodec());
+        TcpClientProtocol client = Sip022Testing.tcpClient(kind, psk, CRYPTO, NOW);
+        TcpServerProtocol server = Sip022Testing.tcpServer(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 100), NOW);
+        EmbeddedChannel c = new EmbeddedChannel(client.newCodec(TARGET));
+        EmbeddedChannel s = new EmbeddedChannel(server.newCodec());
         byte[] up = new byte[300_000];
         new Random(1).nextBytes(up);
         c.writeOutbound(Unpooled.wrappedBuffer(up)); // more than fits in the header chunk
@@ -84,11 +86,11 @@ class Sip022ProtocolTest {
     void emptyFirstWriteIsPaddedAndAccepted() {
         CipherKind kind = CipherKind.BLAKE3_AES_128_GCM;
         String psk = key(kind);
-        byte[] flight = firstFlight(Sip022StreamProtocol.client(kind, psk, CRYPTO, NOW), new byte[0]);
+        byte[] flight = firstFlight(Sip022Testing.tcpClient(kind, psk, CRYPTO, NOW), new byte[0]);
         assertThat(flight.length).as("salt, two sealed headers, address and at least one byte of padding")
                 .isGreaterThan(16 + 27 + 2 + 13 + 2 + 16);
         EmbeddedChannel s = new EmbeddedChannel(
-                Sip022StreamProtocol.server(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 10), NOW).newServerCodec());
+                Sip022Testing.tcpServer(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 10), NOW).newCodec());
         s.writeInbound(Unpooled.wrappedBuffer(flight));
         assertThat(((ProxyRequest) s.readInbound()).target()).isEqualTo(TARGET);
         assertThat((Object) s.readInbound()).isNull();
@@ -102,10 +104,10 @@ class Sip022ProtocolTest {
         SaltPool pool = new SaltPool(NOW, 100);
         for (int skew : new int[] {-31, -29, 29, 31}) {
             Clock clientClock = Clock.offset(NOW, Duration.ofSeconds(skew));
-            byte[] flight = firstFlight(Sip022StreamProtocol.client(kind, psk, CRYPTO, clientClock), new byte[] {1});
+            byte[] flight = firstFlight(Sip022Testing.tcpClient(kind, psk, CRYPTO, clientClock), new byte[] {1});
             Events events = new Events();
             EmbeddedChannel s = new EmbeddedChannel(
-                    Sip022StreamProtocol.server(kind, psk, List.of(), CRYPTO, pool, NOW).newServerCodec(), events);
+                    Sip022Testing.tcpServer(kind, psk, List.of(), CRYPTO, pool, NOW).newCodec(), events);
             s.writeInbound(Unpooled.wrappedBuffer(flight));
             Object first = s.readInbound();
             if (Math.abs(skew) <= 30) {
@@ -123,11 +125,11 @@ class Sip022ProtocolTest {
         CipherKind kind = CipherKind.BLAKE3_CHACHA20_POLY1305;
         String psk = key(kind);
         SaltPool pool = new SaltPool(NOW, 100);
-        byte[] flight = firstFlight(Sip022StreamProtocol.client(kind, psk, CRYPTO, NOW), new byte[] {1, 2});
+        byte[] flight = firstFlight(Sip022Testing.tcpClient(kind, psk, CRYPTO, NOW), new byte[] {1, 2});
         for (int attempt = 0; attempt < 2; attempt++) {
             Events events = new Events();
             EmbeddedChannel s = new EmbeddedChannel(
-                    Sip022StreamProtocol.server(kind, psk, List.of(), CRYPTO, pool, NOW).newServerCodec(), events);
+                    Sip022Testing.tcpServer(kind, psk, List.of(), CRYPTO, pool, NOW).newCodec(), events);
             s.writeInbound(Unpooled.wrappedBuffer(flight));
             if (attempt == 0) {
                 assertThat((Object) s.readInbound()).isInstanceOf(ProxyRequest.class);
@@ -144,22 +146,22 @@ class Sip022ProtocolTest {
         CipherKind kind = CipherKind.BLAKE3_AES_128_GCM;
         String ipsk = key(kind);
         String alice = key(kind);
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(kind, ipsk, List.of(new Sip022Users.UserKey("alice", alice)),
+        TcpServerProtocol server = Sip022Testing.tcpServer(kind, ipsk, List.of(new UserKey("alice", alice)),
                 CRYPTO, new SaltPool(NOW, 100), NOW);
-        byte[] stranger = firstFlight(Sip022StreamProtocol.client(kind, ipsk + ":" + key(kind), CRYPTO, NOW), new byte[] {1});
-        byte[] noIdentity = firstFlight(Sip022StreamProtocol.client(kind, ipsk, CRYPTO, NOW), new byte[] {1});
+        byte[] stranger = firstFlight(Sip022Testing.tcpClient(kind, ipsk + ":" + key(kind), CRYPTO, NOW), new byte[] {1});
+        byte[] noIdentity = firstFlight(Sip022Testing.tcpClient(kind, ipsk, CRYPTO, NOW), new byte[] {1});
         byte[] junk = new byte[500];
         new Random(3).nextBytes(junk);
         for (byte[] flight : List.of(stranger, noIdentity, junk)) {
             Events events = new Events();
-            EmbeddedChannel s = new EmbeddedChannel(server.newServerCodec(), events);
+            EmbeddedChannel s = new EmbeddedChannel(server.newCodec(), events);
             s.writeInbound(Unpooled.wrappedBuffer(flight));
             assertThat((Object) s.readInbound()).isNull();
             assertThat(events.events).singleElement().isInstanceOf(ProtocolViolation.class);
             s.finishAndReleaseAll();
         }
-        byte[] good = firstFlight(Sip022StreamProtocol.client(kind, ipsk + ":" + alice, CRYPTO, NOW), new byte[] {1});
-        EmbeddedChannel s = new EmbeddedChannel(server.newServerCodec());
+        byte[] good = firstFlight(Sip022Testing.tcpClient(kind, ipsk + ":" + alice, CRYPTO, NOW), new byte[] {1});
+        EmbeddedChannel s = new EmbeddedChannel(server.newCodec());
         s.writeInbound(Unpooled.wrappedBuffer(good));
         assertThat(((ProxyRequest) s.readInbound()).user()).isEqualTo("alice");
         s.finishAndReleaseAll();
@@ -169,15 +171,15 @@ class Sip022ProtocolTest {
     void clientRefusesAResponseToAnotherRequest() {
         CipherKind kind = CipherKind.BLAKE3_AES_256_GCM;
         String psk = key(kind);
-        Sip022StreamProtocol client = Sip022StreamProtocol.client(kind, psk, CRYPTO, NOW);
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 100), NOW);
+        TcpClientProtocol client = Sip022Testing.tcpClient(kind, psk, CRYPTO, NOW);
+        TcpServerProtocol server = Sip022Testing.tcpServer(kind, psk, List.of(), CRYPTO, new SaltPool(NOW, 100), NOW);
         // a genuine response, but to a different request
-        EmbeddedChannel other = new EmbeddedChannel(server.newServerCodec());
+        EmbeddedChannel other = new EmbeddedChannel(server.newCodec());
         other.writeInbound(Unpooled.wrappedBuffer(firstFlight(client, new byte[] {1})));
         other.releaseInbound();
         other.writeOutbound(Unpooled.wrappedBuffer(new byte[] {9, 9}));
         byte[] response = Sip022VectorsTest.drain(other);
-        EmbeddedChannel c = new EmbeddedChannel(client.newClientCodec(TARGET));
+        EmbeddedChannel c = new EmbeddedChannel(client.newCodec(TARGET));
         c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
         Sip022VectorsTest.drain(c);
         assertThatThrownBy(() -> c.writeInbound(Unpooled.wrappedBuffer(response)))
@@ -192,15 +194,15 @@ class Sip022ProtocolTest {
     void udpRoundTripReplayAndSkew(CipherKind kind) {
         String psk = key(kind);
         ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-        DatagramProtocol server = Sip022DatagramProtocol.server(kind, psk, List.of(), CRYPTO, NOW);
-        DatagramProtocol.ClientSession client = Sip022DatagramProtocol.client(kind, psk, CRYPTO, NOW).newClientSession();
+        var server = Sip022Testing.udpServer(kind, psk, List.of(), CRYPTO, NOW);
+        UdpClientProtocol.Session client = Sip022Testing.udpClient(kind, psk, CRYPTO, NOW).newSession();
         ByteBuf p1 = client.seal(alloc, TARGET, Unpooled.wrappedBuffer(new byte[] {1}));
         ByteBuf p2 = client.seal(alloc, TARGET, Unpooled.wrappedBuffer(new byte[] {2}));
-        ClientPacket first = server.openFromClient(alloc, p2.duplicate()); // out of order is fine
-        DatagramProtocol.ServerSession session = server.newServerSession(first);
-        ClientPacket older = server.openFromClient(alloc, p1.duplicate());
+        var first = server.open(alloc, p2.duplicate()); // out of order is fine
+        var session = server.newSession(first);
+        var older = server.open(alloc, p1.duplicate());
         assertThat(session.accept(older)).isTrue();
-        ClientPacket replay = server.openFromClient(alloc, p1.duplicate());
+        var replay = server.open(alloc, p1.duplicate());
         assertThat(session.accept(replay)).as("replayed packet id").isFalse();
         first.release();
         older.release();
@@ -215,10 +217,10 @@ class Sip022ProtocolTest {
         assertThat(client.open(alloc, reply.duplicate())).as("replayed reply").isNull();
         reply.release();
 
-        DatagramProtocol.ClientSession skewed = Sip022DatagramProtocol.client(kind, psk, CRYPTO,
-                Clock.offset(NOW, Duration.ofSeconds(31))).newClientSession();
+        UdpClientProtocol.Session skewed = Sip022Testing.udpClient(kind, psk, CRYPTO,
+                Clock.offset(NOW, Duration.ofSeconds(31))).newSession();
         ByteBuf late = skewed.seal(alloc, TARGET, Unpooled.wrappedBuffer(new byte[] {3}));
-        assertThat(server.openFromClient(alloc, late)).isNull();
+        assertThat(server.open(alloc, late)).isNull();
         late.release();
     }
 }

@@ -1,12 +1,14 @@
 package dev.ssjvm.core.sip022;
 
+import dev.ssjvm.core.protocol.TcpClientProtocol;
+import dev.ssjvm.core.protocol.TcpServerProtocol;
+import dev.ssjvm.core.protocol.UdpClientProtocol;
+import dev.ssjvm.core.protocol.UserKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.core.replay.SaltPool;
-import dev.ssjvm.core.tcp.ProxyRequest;
-import dev.ssjvm.core.udp.ClientPacket;
-import dev.ssjvm.core.udp.DatagramProtocol;
-import dev.ssjvm.core.udp.ServerPacket;
+import dev.ssjvm.core.protocol.ProxyRequest;
+import dev.ssjvm.core.protocol.ServerPacket;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import io.netty.buffer.ByteBuf;
@@ -135,9 +137,9 @@ class Sip022VectorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("tcpRequests")
     void tcpRequestHeader(Vector v) {
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
+        TcpServerProtocol server = Sip022Testing.tcpServer(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
                 new SaltPool(v.clock(), 100), v.clock());
-        EmbeddedChannel ch = new EmbeddedChannel(server.newServerCodec());
+        EmbeddedChannel ch = new EmbeddedChannel(server.newCodec());
         byte[] request = v.hex("request");
         for (byte b : request) { // one byte at a time: any split must do
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
@@ -150,9 +152,9 @@ class Sip022VectorsTest {
 
         if (!v.decodeOnly()) {
             FixedEntropy entropy = new FixedEntropy(v.hex("padding").length).bytes(v.hex("salt"));
-            Sip022StreamProtocol client = Sip022StreamProtocol.client(v.method(), v.get("psk_base64"), CRYPTO, v.clock(),
+            TcpClientProtocol client = Sip022Testing.tcpClient(v.method(), v.get("psk_base64"), CRYPTO, v.clock(),
                     entropy);
-            EmbeddedChannel out = new EmbeddedChannel(client.newClientCodec(EXAMPLE));
+            EmbeddedChannel out = new EmbeddedChannel(client.newCodec(EXAMPLE));
             out.writeOutbound(Unpooled.wrappedBuffer(v.hex("payload")));
             assertThat(HEX.formatHex(drain(out))).isEqualTo(v.get("request"));
             out.finishAndReleaseAll();
@@ -164,9 +166,9 @@ class Sip022VectorsTest {
     void tcpResponseHeader(Vector v) throws IOException {
         // the client reads the response to its request (same salt)
         FixedEntropy clientEntropy = new FixedEntropy(1).bytes(v.hex("request_salt"));
-        Sip022StreamProtocol client = Sip022StreamProtocol.client(v.method(), v.get("psk_base64"), CRYPTO, v.clock(),
+        TcpClientProtocol client = Sip022Testing.tcpClient(v.method(), v.get("psk_base64"), CRYPTO, v.clock(),
                 clientEntropy);
-        EmbeddedChannel c = new EmbeddedChannel(client.newClientCodec(EXAMPLE));
+        EmbeddedChannel c = new EmbeddedChannel(client.newCodec(EXAMPLE));
         c.writeOutbound(Unpooled.wrappedBuffer(new byte[] {1}));
         drain(c);
         c.writeInbound(Unpooled.wrappedBuffer(v.hex("response")));
@@ -177,9 +179,9 @@ class Sip022VectorsTest {
         // the server, having read a request with that salt, writes exactly this response
         Vector request = tcpRequests().filter(r -> r.method() == v.method() && !r.decodeOnly()).findFirst().orElseThrow();
         assertThat(request.get("salt")).isEqualTo(v.get("request_salt"));
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
+        TcpServerProtocol server = Sip022Testing.tcpServer(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
                 new SaltPool(v.clock(), 100), v.clock(), new FixedEntropy(0).bytes(v.hex("salt")));
-        EmbeddedChannel s = new EmbeddedChannel(server.newServerCodec());
+        EmbeddedChannel s = new EmbeddedChannel(server.newCodec());
         s.writeInbound(Unpooled.wrappedBuffer(request.hex("request")));
         s.releaseInbound();
         s.writeOutbound(Unpooled.wrappedBuffer(v.hex("payload")));
@@ -193,16 +195,16 @@ class Sip022VectorsTest {
     void tcpIdentityHeader(Vector v) {
         String password = v.get("ipsk_base64") + ":" + v.get("upsk_base64");
         FixedEntropy entropy = new FixedEntropy(v.hex("padding").length).bytes(v.hex("salt"));
-        Sip022StreamProtocol client = Sip022StreamProtocol.client(v.method(), password, CRYPTO, v.clock(), entropy);
-        EmbeddedChannel out = new EmbeddedChannel(client.newClientCodec(EXAMPLE));
+        TcpClientProtocol client = Sip022Testing.tcpClient(v.method(), password, CRYPTO, v.clock(), entropy);
+        EmbeddedChannel out = new EmbeddedChannel(client.newCodec(EXAMPLE));
         out.writeOutbound(Unpooled.wrappedBuffer(v.hex("payload")));
         assertThat(HEX.formatHex(drain(out))).isEqualTo(v.get("request"));
         out.finishAndReleaseAll();
 
-        Sip022StreamProtocol server = Sip022StreamProtocol.server(v.method(), v.get("ipsk_base64"),
-                List.of(new Sip022Users.UserKey("bob", Sip022Keys64.other(v)), new Sip022Users.UserKey("alice",
+        TcpServerProtocol server = Sip022Testing.tcpServer(v.method(), v.get("ipsk_base64"),
+                List.of(new UserKey("bob", Sip022Keys64.other(v)), new UserKey("alice",
                         v.get("upsk_base64"))), CRYPTO, new SaltPool(v.clock(), 100), v.clock());
-        EmbeddedChannel in = new EmbeddedChannel(server.newServerCodec());
+        EmbeddedChannel in = new EmbeddedChannel(server.newCodec());
         in.writeInbound(Unpooled.wrappedBuffer(v.hex("request")));
         ProxyRequest request = in.readInbound();
         assertThat(request.user()).isEqualTo("alice");
@@ -214,11 +216,11 @@ class Sip022VectorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("udpClients")
     void udpClientPacket(Vector v) {
-        Sip022DatagramProtocol server = Sip022DatagramProtocol.server(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
+        var server = Sip022Testing.udpServer(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
                 v.clock());
-        ClientPacket packet = server.openFromClient(ALLOC, Unpooled.wrappedBuffer(v.hex("packet")));
+        var packet = server.open(ALLOC, Unpooled.wrappedBuffer(v.hex("packet")));
         assertThat(packet).isNotNull();
-        assertThat(packet.sessionId()).isEqualTo(v.id("session_id"));
+        assertThat(packet.sessionKey()).isEqualTo(v.id("session_id"));
         assertThat(packet.target()).isEqualTo(loopback53());
         assertThat(ByteBufUtil.getBytes(packet.payload())).isEqualTo(v.hex("payload"));
         packet.release();
@@ -228,8 +230,8 @@ class Sip022VectorsTest {
             if (v.f().containsKey("nonce")) {
                 entropy.bytes(v.hex("nonce"));
             }
-            DatagramProtocol.ClientSession session = Sip022DatagramProtocol.client(v.method(), v.get("psk_base64"),
-                    CRYPTO, v.clock(), entropy).newClientSession();
+            UdpClientProtocol.Session session = Sip022Testing.udpClient(v.method(), v.get("psk_base64"),
+                    CRYPTO, v.clock(), entropy).newSession();
             ByteBuf sealed = session.seal(ALLOC, loopback53(), Unpooled.wrappedBuffer(v.hex("payload")));
             assertThat(HEX.formatHex(ByteBufUtil.getBytes(sealed))).isEqualTo(v.get("packet"));
             sealed.release();
@@ -242,8 +244,8 @@ class Sip022VectorsTest {
         Vector clientVector = udpClients().filter(c -> c.method() == v.method() && !c.decodeOnly()).findFirst().orElseThrow();
         // the client of that session opens the server's packet
         FixedEntropy clientEntropy = new FixedEntropy(0).longValue(v.id("client_session_id"));
-        DatagramProtocol.ClientSession client = Sip022DatagramProtocol.client(v.method(), v.get("psk_base64"), CRYPTO,
-                v.clock(), clientEntropy).newClientSession();
+        UdpClientProtocol.Session client = Sip022Testing.udpClient(v.method(), v.get("psk_base64"), CRYPTO,
+                v.clock(), clientEntropy).newSession();
         ServerPacket opened = client.open(ALLOC, Unpooled.wrappedBuffer(v.hex("packet")));
         assertThat(opened).isNotNull();
         assertThat(opened.source()).isEqualTo(loopback53());
@@ -256,10 +258,10 @@ class Sip022VectorsTest {
         if (v.f().containsKey("nonce")) {
             serverEntropy.bytes(v.hex("nonce"));
         }
-        Sip022DatagramProtocol server = Sip022DatagramProtocol.server(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
+        var server = Sip022Testing.udpServer(v.method(), v.get("psk_base64"), List.of(), CRYPTO,
                 v.clock(), serverEntropy);
-        ClientPacket first = server.openFromClient(ALLOC, Unpooled.wrappedBuffer(clientVector.hex("packet")));
-        DatagramProtocol.ServerSession session = server.newServerSession(first);
+        var first = server.open(ALLOC, Unpooled.wrappedBuffer(clientVector.hex("packet")));
+        var session = server.newSession(first);
         first.release();
         ByteBuf sealed = session.sealReply(ALLOC, loopback53(), Unpooled.wrappedBuffer(v.hex("payload")));
         assertThat(HEX.formatHex(ByteBufUtil.getBytes(sealed))).isEqualTo(v.get("packet"));
@@ -271,15 +273,15 @@ class Sip022VectorsTest {
     void udpIdentityHeader(Vector v) {
         String password = v.get("ipsk_base64") + ":" + v.get("upsk_base64");
         FixedEntropy entropy = new FixedEntropy(0).longValue(v.id("session_id"));
-        DatagramProtocol.ClientSession session = Sip022DatagramProtocol.client(v.method(), password, CRYPTO, v.clock(),
-                entropy).newClientSession();
+        UdpClientProtocol.Session session = Sip022Testing.udpClient(v.method(), password, CRYPTO, v.clock(),
+                entropy).newSession();
         ByteBuf sealed = session.seal(ALLOC, loopback53(), Unpooled.wrappedBuffer(v.hex("payload")));
         assertThat(HEX.formatHex(ByteBufUtil.getBytes(sealed))).isEqualTo(v.get("packet"));
         sealed.release();
 
-        Sip022DatagramProtocol server = Sip022DatagramProtocol.server(v.method(), v.get("ipsk_base64"),
-                List.of(new Sip022Users.UserKey("alice", v.get("upsk_base64"))), CRYPTO, v.clock());
-        ClientPacket packet = server.openFromClient(ALLOC, Unpooled.wrappedBuffer(v.hex("packet")));
+        var server = Sip022Testing.udpServer(v.method(), v.get("ipsk_base64"),
+                List.of(new UserKey("alice", v.get("upsk_base64"))), CRYPTO, v.clock());
+        var packet = server.open(ALLOC, Unpooled.wrappedBuffer(v.hex("packet")));
         assertThat(packet).isNotNull();
         assertThat(packet.user()).isEqualTo("alice");
         assertThat(ByteBufUtil.getBytes(packet.payload())).isEqualTo(v.hex("payload"));

@@ -1,30 +1,47 @@
 package dev.ssjvm.service.config;
 
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * One local front end of {@code sslocal}: where it listens and which protocol it speaks.
+ * One local front end of {@code sslocal}: the protocol it speaks (a name registered in
+ * {@code service.local.FrontEnds}: {@code socks}, {@code tunnel}, ...), where it listens, and its own
+ * options. Which options a protocol needs or refuses is checked by that protocol's factory.
  *
  * @param forwardTo the fixed target of a tunnel ({@code -L host:port}); {@code null} otherwise
+ * @param users username to password for proxy authentication (RFC 1929 for SOCKS5); empty for none
  */
-public record LocalListener(Protocol protocol, String address, int port, InetSocketAddress forwardTo) {
+public record LocalListener(String protocol, String address, int port, InetSocketAddress forwardTo,
+        Map<String, String> users) {
 
-    public enum Protocol { SOCKS, TUNNEL }
+    public static final String SOCKS = "socks";
+    public static final String TUNNEL = "tunnel";
 
     public LocalListener {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(address, "address");
-        if (protocol == Protocol.TUNNEL && forwardTo == null) {
-            throw new IllegalArgumentException("a tunnel needs a target (-L host:port)");
+        users = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(users));
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
     }
 
     public static LocalListener socks(String address, int port) {
-        return new LocalListener(Protocol.SOCKS, address, port, null);
+        return new LocalListener(SOCKS, address, port, null, Map.of());
     }
 
     public static LocalListener tunnel(String address, int port, InetSocketAddress forwardTo) {
-        return new LocalListener(Protocol.TUNNEL, address, port, forwardTo);
+        return new LocalListener(TUNNEL, address, port, forwardTo, Map.of());
+    }
+
+    public LocalListener withUsers(Map<String, String> value) {
+        return new LocalListener(protocol, address, port, forwardTo, value);
+    }
+
+    @Override
+    public String toString() {
+        return protocol + " on " + (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 }

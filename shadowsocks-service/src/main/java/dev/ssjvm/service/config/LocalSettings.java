@@ -1,8 +1,6 @@
 package dev.ssjvm.service.config;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,31 +8,13 @@ import java.util.Map;
  * Everything {@code sslocal} needs, already validated.
  *
  * @param servers the remote servers; connections go to them in turn
- * @param listeners the local front ends (SOCKS5, tunnels)
- * @param socksUsers username to password for RFC 1929 authentication; empty for no authentication
- * @param udpTimeout idle time after which a UDP association is dropped
- * @param udpMaxAssociations UDP associations kept per tunnel; the least recently used goes first
+ * @param listeners the local front ends
  */
-public record LocalSettings(
-        List<ServerEndpoint> servers,
-        List<LocalListener> listeners,
-        Mode mode,
-        Duration timeout,
-        Map<String, String> socksUsers,
-        List<InetSocketAddress> nameServers,
-        boolean ipv6First,
-        boolean noDelay,
-        String cryptoBackend,
-        String transport,
-        int workerThreads,
-        Duration udpTimeout,
-        int udpMaxAssociations) {
+public record LocalSettings(List<ServerEndpoint> servers, List<LocalListener> listeners, CommonSettings common) {
 
     public LocalSettings {
         servers = List.copyOf(servers);
         listeners = List.copyOf(listeners);
-        socksUsers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(socksUsers));
-        nameServers = List.copyOf(nameServers);
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server configured");
         }
@@ -43,24 +23,26 @@ public record LocalSettings(
         }
     }
 
-    /** Settings with the defaults: TCP only, 300 s timeout, no SOCKS authentication. */
+    /** Settings with the defaults of {@link CommonSettings#defaults()}. */
     public static LocalSettings of(List<ServerEndpoint> servers, List<LocalListener> listeners) {
-        return new LocalSettings(servers, listeners, Mode.TCP_ONLY, ServerSettings.DEFAULT_TIMEOUT, Map.of(), List.of(),
-                false, true, null, "auto", 0, ServerSettings.DEFAULT_TIMEOUT, ServerSettings.DEFAULT_UDP_MAX_ASSOCIATIONS);
+        return new LocalSettings(servers, listeners, CommonSettings.defaults());
     }
 
-    public LocalSettings withSocksUsers(Map<String, String> users) {
-        return new LocalSettings(servers, listeners, mode, timeout, users, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads, udpTimeout, udpMaxAssociations);
+    public LocalSettings withCommon(CommonSettings value) {
+        return new LocalSettings(servers, listeners, value);
     }
 
     public LocalSettings withMode(Mode value) {
-        return new LocalSettings(servers, listeners, value, timeout, socksUsers, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads, udpTimeout, udpMaxAssociations);
+        return withCommon(common.withMode(value));
     }
 
     public LocalSettings withUdpTimeout(Duration value) {
-        return new LocalSettings(servers, listeners, mode, timeout, socksUsers, nameServers, ipv6First, noDelay,
-                cryptoBackend, transport, workerThreads, value, udpMaxAssociations);
+        return withCommon(common.withUdpTimeout(value));
+    }
+
+    /** Puts the same authentication on every SOCKS listener. */
+    public LocalSettings withSocksUsers(Map<String, String> users) {
+        return new LocalSettings(servers, listeners.stream()
+                .map(l -> l.protocol().equals(LocalListener.SOCKS) ? l.withUsers(users) : l).toList(), common);
     }
 }

@@ -7,7 +7,7 @@ import io.netty.channel.Channel;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the relay between a local client and its connection to the Shadowsocks server. */
-final class LocalRelay {
+public final class LocalRelay {
     /**
      * How long the request header waits for the client's first bytes. Sending the header together
      * with the first payload makes the first packet's size vary with the payload, not with the
@@ -17,7 +17,8 @@ final class LocalRelay {
 
     private LocalRelay() {}
 
-    static void start(Channel client, Channel server, EarlyData early, Class<?>... setupHandlers) {
+    /** @param setupHandlers handlers of the front end's setup to take out of the client's pipeline */
+    public static void start(Channel client, Channel server, EarlyData early, Class<?>... setupHandlers) {
         boolean nothingYet = early.isEmpty();
         Relay.start(client, server, early, setupHandlers);
         if (nothingYet) {

@@ -1,8 +1,9 @@
 package dev.ssjvm.service.local;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.core.tcp.StreamProtocol;
-import dev.ssjvm.core.udp.DatagramProtocol;
+import dev.ssjvm.core.protocol.ClientProtocols;
+import dev.ssjvm.core.protocol.UdpClientProtocol;
+import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.dns.DnsResolver;
 import dev.ssjvm.service.transport.Transport;
@@ -12,43 +13,44 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
- * Opens connections from {@code sslocal} to its Shadowsocks servers, taking the servers in turn.
- * The connection comes back with the server's protocol codec installed and reading paused; the
- * caller starts the relay.
+ * The one way out of {@code sslocal}: every front end reaches its targets through here, over the
+ * Shadowsocks servers taken in turn. A TCP connection comes back with the server's protocol codec
+ * installed and reading paused; the caller starts the relay.
  */
-final class ServerConnector {
-    /** A server with the protocol instances that speak to it over TCP and UDP. */
-    record Remote(ServerEndpoint endpoint, StreamProtocol protocol, DatagramProtocol udp) {}
+public final class ServerConnector {
+    /** A server with the protocols that speak to it. */
+    public record Remote(ServerEndpoint endpoint, ClientProtocols protocols) {}
 
     /** A server picked for a UDP association, its name resolved. */
-    record UdpRemote(InetSocketAddress address, DatagramProtocol protocol) {}
+    public record UdpRemote(InetSocketAddress address, UdpClientProtocol protocol) {}
 
     private final List<Remote> remotes;
     private final Transport transport;
     private final DnsResolver resolver;
-    private final boolean noDelay;
+    private final CommonSettings settings;
     private final int connectTimeoutMillis;
     private final AtomicInteger next = new AtomicInteger();
 
-    ServerConnector(List<Remote> remotes, Transport transport, DnsResolver resolver, boolean noDelay, Duration timeout) {
+    ServerConnector(List<Remote> remotes, Transport transport, DnsResolver resolver, CommonSettings settings) {
         this.remotes = List.copyOf(remotes);
         this.transport = transport;
         this.resolver = resolver;
-        this.noDelay = noDelay;
-        this.connectTimeoutMillis = (int) Math.min(timeout.toMillis(), 30_000);
+        this.settings = settings;
+        this.connectTimeoutMillis = (int) Math.min(settings.timeout().toMillis(), 30_000);
     }
 
     /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
-    ChannelFuture connect(EventLoop loop, InetSocketAddress target) {
-        Remote remote = remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress target) {
+        Remote remote = nextRemote();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannel())
@@ -59,24 +61,28 @@ final class ServerConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("codec", remote.protocol().newClientCodec(target));
+                        ch.pipeline().addLast("codec", remote.protocols().tcp().newCodec(target));
                     }
                 });
-        if (!noDelay) { // on by default; setting it again costs a system call per connection
+        if (!settings.noDelay()) { // on by default; setting it again costs a system call per connection
             b.option(ChannelOption.TCP_NODELAY, false);
+        }
+        if (settings.fastOpen() && transport.kind() == Transport.Kind.EPOLL) {
+            // the SYN carries the request header; connect completes before the server answers
+            b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
         }
         // an IP literal goes straight to connect; only names take the resolver's path
         return b.connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
     }
 
     /** Picks the next server for a UDP association and resolves its address on {@code loop}. */
-    Future<UdpRemote> udpRemote(EventLoop loop) {
-        Remote remote = remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
+    public Future<UdpRemote> udpRemote(EventLoop loop) {
+        Remote remote = nextRemote();
         Promise<UdpRemote> promise = loop.newPromise();
         InetSocketAddress address = InetSocketAddress.createUnresolved(remote.endpoint().host(), remote.endpoint().port());
         resolver.resolve(loop, address).addListener((Future<InetSocketAddress> f) -> {
             if (f.isSuccess()) {
-                promise.setSuccess(new UdpRemote(f.getNow(), remote.udp()));
+                promise.setSuccess(new UdpRemote(f.getNow(), remote.protocols().udp()));
             } else {
                 promise.setFailure(f.cause());
             }
@@ -84,17 +90,17 @@ final class ServerConnector {
         return promise;
     }
 
+    private Remote nextRemote() {
+        return remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
+    }
+
     /** The smallest chunk payload among the servers: client reads are sized in whole chunks of it. */
-    int chunkPayload() {
-        return remotes.stream().mapToInt(r -> r.protocol().maxChunkPayload()).min().orElseThrow();
+    public int chunkPayload() {
+        return remotes.stream().mapToInt(r -> r.protocols().tcp().maxChunkPayload()).min().orElseThrow();
     }
 
-    Transport transport() {
-        return transport;
-    }
-
-    /** The endpoint a connection will go to next, for logs. */
-    String describeServers() {
-        return remotes.stream().map(r -> r.endpoint().toString()).reduce((a, b) -> a + ", " + b).orElse("");
+    /** The servers, for logs. */
+    public String describeServers() {
+        return remotes.stream().map(r -> r.endpoint().toString()).collect(Collectors.joining(", "));
     }
 }

@@ -1,18 +1,20 @@
 package dev.ssjvm.service.local;
 
-import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.protocol.MethodFamilies;
+import dev.ssjvm.core.protocol.ProtocolContext;
 import dev.ssjvm.core.replay.ReplayProtection;
-import dev.ssjvm.core.tcp.StreamProtocols;
-import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
+import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
+import dev.ssjvm.service.transport.TcpListener;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.group.ChannelGroup;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,35 +24,38 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code sslocal}: local front ends (SOCKS5, tunnels) relaying through the Shadowsocks servers. */
+/**
+ * {@code sslocal}: the configured front ends (SOCKS5, tunnels, ...; see {@link FrontEnds}), each bound
+ * where its listener says, all relaying through the one {@link ServerConnector}.
+ */
 public final class ShadowsocksLocal implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowsocksLocal.class);
 
-    private final LocalSettings settings;
     private final ServiceIo io;
-    private final ServerConnector connector;
+    private final ChannelGroup channels;
+    private final LocalContext context;
+    private final List<TcpListener> tcpListeners = new ArrayList<>();
+    private final List<Channel> udpSockets = new ArrayList<>();
 
     private ShadowsocksLocal(LocalSettings settings) {
-        this.settings = settings;
-        AeadFactory crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
-                : AeadFactory.preferring(settings.cryptoBackend());
-        ReplayProtection replay = ReplayProtection.forClient(Clock.systemUTC());
+        AeadFactory crypto = AeadFactory.preferringIfNamed(settings.common().cryptoBackend());
+        ProtocolContext protocols = new ProtocolContext(crypto, ReplayProtection.forClient(Clock.systemUTC()));
         List<ServerConnector.Remote> remotes = new ArrayList<>();
         for (ServerEndpoint endpoint : settings.servers()) {
             remotes.add(new ServerConnector.Remote(endpoint,
-                    StreamProtocols.forClient(endpoint.method(), endpoint.password(), crypto, replay),
-                    DatagramProtocols.forClient(endpoint.method(), endpoint.password(), crypto, replay)));
+                    MethodFamilies.client(endpoint.method(), endpoint.password(), protocols)));
         }
-        this.io = new ServiceIo("sslocal", settings.transport(), settings.workerThreads(), settings.nameServers(),
-                settings.ipv6First());
-        this.connector = new ServerConnector(remotes, io.transport(), io.resolver(), settings.noDelay(),
-                settings.timeout());
+        this.io = new ServiceIo("sslocal", settings.common());
+        this.channels = io.newChannelGroup("sslocal");
+        this.context = new LocalContext(settings, io, new ServerConnector(remotes, io.transport(), io.resolver(),
+                settings.common()), channels);
         LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
     }
 
     /**
      * Binds every listener. Blocks the calling thread until all are bound.
      *
+     * @throws IllegalArgumentException if a listener's options do not fit its protocol
      * @throws IOException if a port cannot be bound; nothing stays open then
      */
     public static ShadowsocksLocal start(LocalSettings settings) throws IOException {
@@ -67,64 +72,51 @@ public final class ShadowsocksLocal implements Closeable {
     }
 
     private void bind(LocalListener listener) throws IOException {
-        boolean socks = listener.protocol() == LocalListener.Protocol.SOCKS;
+        FrontEnd frontEnd = FrontEnds.named(listener.protocol()).create(listener, context);
+        CommonSettings common = context.settings().common();
         InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
-        if (socks || settings.mode().tcp()) {
-            bindTcp(listener, address);
+        List<String> bound = new ArrayList<>();
+        if (frontEnd.tcp()) {
+            ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(common.noDelay(), common.reusePort(), false,
+                    ChunkSizes.readsFor(context.connector().chunkPayload()));
+            TcpListener tcp = io.bindTcp(address, options, channels, ch -> {
+                ch.pipeline().addLast("idle", new IdleTimeout(common.timeout()));
+                frontEnd.initTcp(ch);
+            });
+            tcpListeners.add(tcp);
+            address = tcp.address(); // one port number for both: with port 0, UDP takes the one TCP got
+            bound.add(address + " tcp");
         }
-        if (!socks && settings.mode().udp()) {
-            InetSocketAddress tcpBound = settings.mode().tcp() ? io.tcpAddresses().get(io.tcpAddresses().size() - 1) : null;
-            Channel udp = io.bindUdp(tcpBound != null ? tcpBound : address, new UdpTunnel(io, connector,
-                    listener.forwardTo(), settings.udpTimeout(), settings.udpMaxAssociations()));
-            LOG.info("UDP tunnel on {} to {}, via {}", udp.localAddress(), HostAndPort.format(listener.forwardTo()),
-                    connector.describeServers());
+        ChannelHandler udp = frontEnd.newUdpHandler();
+        if (udp != null) {
+            Channel socket = io.bindUdp(address, udp);
+            udpSockets.add(socket);
+            bound.add(socket.localAddress() + " udp");
         }
-    }
-
-    private void bindTcp(LocalListener listener, InetSocketAddress address) throws IOException {
-        SocksServerHandler.UdpAssociate udp = settings.mode().udp()
-                ? (control, setup) -> SocksUdpAssociation.start(control, io, connector, settings.udpTimeout(), setup)
-                : null;
-        Channel bound = io.bindTcp(address,
-                new ServiceIo.ListenOptions(settings.noDelay(), false, false, ChunkSizes.readsFor(connector.chunkPayload())),
-                ch -> {
-                    ch.pipeline().addLast("idle", new IdleTimeout(settings.timeout()));
-                    if (listener.protocol() == LocalListener.Protocol.SOCKS) {
-                        ch.pipeline()
-                                .addLast("socks-detect", new SocksPortUnificationServerHandler())
-                                .addLast("socks", new SocksServerHandler(connector, settings.socksUsers(),
-                                        settings.mode().tcp(), udp));
-                    } else {
-                        ch.pipeline().addLast("tunnel", new TunnelHandler(connector, listener.forwardTo()));
-                    }
-                });
-        if (listener.protocol() == LocalListener.Protocol.SOCKS) {
-            LOG.info("SOCKS5 proxy on {}{}{}, via {}", bound.localAddress(),
-                    settings.mode().udp() ? (settings.mode().tcp() ? " (with UDP ASSOCIATE)" : " (UDP ASSOCIATE only)") : "",
-                    settings.socksUsers().isEmpty() ? "" : " (username/password required)", connector.describeServers());
-        } else {
-            LOG.info("tunnel on {} to {}, via {}", bound.localAddress(),
-                    HostAndPort.format(listener.forwardTo()), connector.describeServers());
-        }
+        LOG.info("{} on {}, via {}", frontEnd.describe(), String.join(", ", bound),
+                context.connector().describeServers());
     }
 
     /** The bound addresses of the TCP listeners, in listener order. */
     public List<InetSocketAddress> tcpAddresses() {
-        return io.tcpAddresses();
+        return tcpListeners.stream().map(TcpListener::address).toList();
     }
 
-    /** The bound addresses of the UDP tunnels, in listener order. */
+    /** The bound addresses of the UDP sockets, in listener order. */
     public List<InetSocketAddress> udpAddresses() {
-        return io.udpAddresses();
+        return udpSockets.stream().map(s -> (InetSocketAddress) s.localAddress()).toList();
     }
 
-    /** Client connections open right now (accepted and not yet closed). */
+    /** Connections and sockets open right now (accepted connections and UDP ASSOCIATE sockets). */
     public int openConnections() {
-        return io.openConnections();
+        return channels.size();
     }
 
     @Override
     public void close() {
+        tcpListeners.forEach(TcpListener::close);
+        udpSockets.forEach(s -> s.close().awaitUninterruptibly());
+        channels.close().awaitUninterruptibly();
         io.close();
     }
 }

@@ -2,9 +2,8 @@ package dev.ssjvm.service.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import java.util.function.LongConsumer;
+import dev.ssjvm.service.metrics.TrafficMeter;
 
 /** Joins two connected channels into a relay. Both must live on the same event loop. */
 public final class Relay {
@@ -18,29 +17,25 @@ public final class Relay {
      * @param setupHandlers handlers of the setup stage to take out of the inbound pipeline
      */
     public static void start(Channel inbound, Channel outbound, EarlyData early, Class<?>... setupHandlers) {
-        start(inbound, outbound, early, n -> { }, n -> { }, setupHandlers);
+        start(inbound, outbound, early, TrafficMeter.NONE, setupHandlers);
     }
 
     /**
-     * As {@link #start(Channel, Channel, EarlyData, Class[])}, counting the payload each way.
-     *
-     * @param up told the bytes read from {@code inbound} (early data included)
-     * @param down told the bytes read from {@code outbound}
+     * As {@link #start(Channel, Channel, EarlyData, Class[])}, metering the payload each way: up is
+     * what {@code inbound} sends (early data included), down what {@code outbound} sends back. The
+     * meter is told {@link TrafficMeter#closed()} when {@code inbound} closes.
      */
-    public static void start(Channel inbound, Channel outbound, EarlyData early, LongConsumer up, LongConsumer down,
+    public static void start(Channel inbound, Channel outbound, EarlyData early, TrafficMeter meter,
             Class<?>... setupHandlers) {
         ChannelPipeline in = inbound.pipeline();
-        for (Class<?> type : setupHandlers) {
-            @SuppressWarnings("unchecked")
-            ChannelHandler handler = in.get((Class<? extends ChannelHandler>) type);
-            if (handler != null) {
-                in.remove(handler);
-            }
+        SetupStage.removeAll(in, setupHandlers);
+        in.addLast("relay", new RelayHandler(outbound, meter, true));
+        outbound.pipeline().addLast("relay", new RelayHandler(inbound, meter, false));
+        if (meter != TrafficMeter.NONE) {
+            inbound.closeFuture().addListener(f -> meter.closed());
         }
-        in.addLast("relay", new RelayHandler(outbound, up));
-        outbound.pipeline().addLast("relay", new RelayHandler(inbound, down));
         for (ByteBuf buf : early.takeBuffers()) {
-            up.accept(buf.readableBytes());
+            meter.up(buf.readableBytes());
             outbound.write(buf, outbound.voidPromise());
         }
         outbound.flush();

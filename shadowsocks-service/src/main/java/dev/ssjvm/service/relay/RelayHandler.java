@@ -1,6 +1,7 @@
 package dev.ssjvm.service.relay;
 
-import dev.ssjvm.core.tcp.ProtocolViolation;
+import dev.ssjvm.core.protocol.ProtocolViolation;
+import dev.ssjvm.service.metrics.TrafficMeter;
 import dev.ssjvm.service.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,7 +14,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,17 +38,18 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
 
     private final Channel peer;
-    private final LongConsumer bytesRead;
+    private final TrafficMeter meter;
+    private final boolean fromClient;
     private boolean draining;
 
-    public RelayHandler(Channel peer) {
-        this(peer, n -> { });
-    }
-
-    /** @param bytesRead told the size of every buffer read here (for traffic accounting) */
-    public RelayHandler(Channel peer, LongConsumer bytesRead) {
+    /**
+     * @param meter told the size of every buffer read here
+     * @param fromClient whether this side is the client's (its reads are "up"), or the target's
+     */
+    RelayHandler(Channel peer, TrafficMeter meter, boolean fromClient) {
         this.peer = peer;
-        this.bytesRead = bytesRead;
+        this.meter = meter;
+        this.fromClient = fromClient;
     }
 
     @Override
@@ -58,7 +59,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof ByteBuf buf) {
-            bytesRead.accept(buf.readableBytes());
+            if (fromClient) {
+                meter.up(buf.readableBytes());
+            } else {
+                meter.down(buf.readableBytes());
+            }
         }
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {

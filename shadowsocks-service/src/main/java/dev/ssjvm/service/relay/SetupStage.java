@@ -1,8 +1,10 @@
 package dev.ssjvm.service.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -25,6 +27,17 @@ public abstract class SetupStage extends ChannelInboundHandlerAdapter {
 
     /** What the client sent before the outbound connection was ready; handed to {@link Relay#start}. */
     protected final EarlyData early = new EarlyData();
+
+    /** Takes the handlers of a finished setup out of a pipeline; those not in it are skipped. */
+    public static void removeAll(ChannelPipeline pipeline, Class<?>... handlers) {
+        for (Class<?> type : handlers) {
+            @SuppressWarnings("unchecked")
+            ChannelHandler handler = pipeline.get((Class<? extends ChannelHandler>) type);
+            if (handler != null) {
+                pipeline.remove(handler);
+            }
+        }
+    }
 
     /** Keeps bytes that arrived before the relay started, pausing reading once the limit is reached. */
     protected final void keepEarly(ChannelHandlerContext ctx, ByteBuf buf) {

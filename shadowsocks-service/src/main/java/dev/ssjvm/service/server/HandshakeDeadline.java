@@ -11,10 +11,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes a new connection that has not become a relay within the handshake timeout, counted from
  * accept. It does not care why: no data, too little data, or bad data being drained all end at the
- * same moment, which is what makes the server's reaction independent of what a prober sends.
+ * same moment, which is what makes the server's reaction independent of what a prober sends. Just
+ * before closing it fires {@link #EXPIRED} down the pipeline, so the request stage can count it.
  */
 final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeDeadline.class);
+
+    /** The user event fired when the deadline passes, just before the connection is closed. */
+    static final Object EXPIRED = new Object() {
+        @Override
+        public String toString() {
+            return "handshake deadline expired";
+        }
+    };
 
     private final long timeoutNanos;
     private ScheduledFuture<?> timer;
@@ -40,6 +49,7 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
         if (timer == null) {
             timer = ctx.executor().schedule(() -> {
                 LOG.debug("{} no valid request within the handshake timeout, closing", ctx.channel().remoteAddress());
+                ctx.fireUserEventTriggered(EXPIRED);
                 ctx.close();
             }, timeoutNanos, TimeUnit.NANOSECONDS);
         }

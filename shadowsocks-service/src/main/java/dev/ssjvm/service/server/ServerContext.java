@@ -1,10 +1,10 @@
 package dev.ssjvm.service.server;
 
-import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.core.protocol.ProtocolContext;
 import dev.ssjvm.service.config.ServerSettings;
-import dev.ssjvm.service.dns.DnsResolver;
-import dev.ssjvm.service.relay.TrafficCounters;
-import dev.ssjvm.service.transport.Transport;
+import dev.ssjvm.service.metrics.ServerMetrics;
+import dev.ssjvm.service.outbound.OutboundPolicy;
+import dev.ssjvm.service.transport.ServiceIo;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -12,58 +12,40 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
-/** What every connection of one server shares: settings, DNS, the block list, outbound options. */
-final class ServerContext {
+/**
+ * What every port of one server shares: the settings, the event loops and resolver, the crypto and
+ * replay state, the outbound policy, and where metrics go.
+ *
+ * @param outboundBind the local address of connections to targets, or {@code null}
+ */
+record ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
+        ServerMetrics metrics, InetSocketAddress outboundBind) {
 
-    private final ServerSettings settings;
-    private final DnsResolver resolver;
-    private final Transport transport;
-    private final InetSocketAddress outboundBind;
-    private final TrafficCounters traffic;
-
-    ServerContext(ServerSettings settings, DnsResolver resolver, Transport transport, TrafficCounters traffic) {
-        this.settings = settings;
-        this.resolver = resolver;
-        this.transport = transport;
-        this.traffic = traffic;
-        this.outboundBind = settings.outboundBindAddress() == null
-                ? null : new InetSocketAddress(settings.outboundBindAddress(), 0);
-    }
-
-    ServerSettings settings() {
-        return settings;
-    }
-
-    DnsResolver resolver() {
-        return resolver;
-    }
-
-    TrafficCounters traffic() {
-        return traffic;
-    }
-
-    IpRangeSet forbidden() {
-        return settings.forbidden();
+    ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
+            ServerMetrics metrics) {
+        this(settings, io, protocols, outbound, metrics, settings.outboundBindAddress() == null
+                ? null : new InetSocketAddress(settings.outboundBindAddress(), 0));
     }
 
     /**
      * A bootstrap for a connection to a target, on the loop of the client connection.
      *
      * @param targetReads read sizes for the target, in whole chunks of the client's protocol
+     * @param timeout the port's idle timeout; connecting may take as long, up to 30 s
      */
-    Bootstrap outbound(EventLoop loop, RecvByteBufAllocator targetReads) {
+    Bootstrap connectToTarget(EventLoop loop, RecvByteBufAllocator targetReads, Duration timeout) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channel(io.transport().socketChannel())
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, targetReads)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(settings.timeout().toMillis(), 30_000))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), 30_000))
                 .handler(new ChannelInboundHandlerAdapter());
-        if (!settings.noDelay()) { // on by default; setting it again costs a system call per connection
+        if (!settings.common().noDelay()) { // on by default; setting it again costs a system call per connection
             b.option(ChannelOption.TCP_NODELAY, false);
         }
         if (outboundBind != null) {

@@ -1,28 +1,30 @@
 package dev.ssjvm.service.server;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.core.tcp.ProtocolViolation;
-import dev.ssjvm.core.tcp.ProxyRequest;
+import dev.ssjvm.core.protocol.ProtocolViolation;
+import dev.ssjvm.core.protocol.ProxyRequest;
+import dev.ssjvm.service.metrics.Failure;
+import dev.ssjvm.service.metrics.ServerMetrics;
+import dev.ssjvm.service.outbound.OutboundRefusal;
 import dev.ssjvm.service.relay.Relay;
-import dev.ssjvm.service.relay.TrafficCounters;
 import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The request stage of a server connection (the original's ADDR, DNS and CONNECTING stages): takes
- * the {@link ProxyRequest} from the codec, resolves the target on this connection's event loop,
- * checks it against the block list, connects, and hands both channels to the relay.
+ * the {@link ProxyRequest} from the codec, has the outbound policy resolve and check the target on
+ * this connection's event loop, connects, and hands both channels to the relay. It also reports the
+ * one failure, if any, that ends the connection before the relay: bad input, the handshake deadline,
+ * or a target that is refused, unresolvable or unreachable.
  *
  * <p>Payload that arrives before the target is connected is kept (up to a limit, then reading
  * pauses) and written first. Owns those buffers until the relay takes them; releases them if the
@@ -31,22 +33,25 @@ import org.slf4j.LoggerFactory;
 final class ServerRequestHandler extends SetupStage {
     private static final Logger LOG = LoggerFactory.getLogger(ServerRequestHandler.class);
 
-    private final ServerContext server;
-    private final RecvByteBufAllocator targetReads;
+    private final ServerPort port;
+    private final ServerContext context;
     private ProxyRequest request;
     private boolean violated;
+    private boolean failureReported;
     private Channel outbound;
 
-    /** @param targetReads read sizes for the target, in whole chunks of this port's protocol */
-    ServerRequestHandler(ServerContext server, RecvByteBufAllocator targetReads) {
-        this.server = server;
-        this.targetReads = targetReads;
+    ServerRequestHandler(ServerPort port, ServerContext context) {
+        this.port = port;
+        this.context = context;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ProxyRequest proxyRequest && request == null && !violated) {
             request = proxyRequest;
+            if (proxyRequest.user() != null) {
+                ctx.channel().attr(ServerPort.USER).set(proxyRequest.user());
+            }
             resolve(ctx, proxyRequest.target());
         } else if (msg instanceof ByteBuf buf && request != null && !violated) {
             keepEarly(ctx, buf);
@@ -56,52 +61,58 @@ final class ServerRequestHandler extends SetupStage {
     }
 
     private void resolve(ChannelHandlerContext ctx, InetSocketAddress target) {
-        if (!target.isUnresolved()) {
-            connect(ctx, target);
-            return;
+        Future<InetSocketAddress> resolved = context.outbound().resolve(ctx.channel().eventLoop(), target);
+        if (resolved.isDone()) {
+            resolved(ctx, resolved);
+        } else {
+            resolved.addListener(f -> resolved(ctx, resolved));
         }
-        server.resolver().resolve(ctx.channel().eventLoop(), target).addListener((Future<InetSocketAddress> f) -> {
-            if (!ctx.channel().isActive() || violated) {
-                return;
-            }
-            if (f.isSuccess()) {
-                connect(ctx, f.getNow());
-            } else {
-                LOG.debug("{} -> {}: cannot resolve: {}", ctx.channel().remoteAddress(), target.getHostString(),
-                        f.cause().getMessage());
-                ctx.close();
-            }
-        });
     }
 
-    private void connect(ChannelHandlerContext ctx, InetSocketAddress resolved) {
-        InetAddress ip = resolved.getAddress();
-        if (server.forbidden().contains(ip)) {
-            LOG.info("{} -> {}: blocked, {} is in forbidden_ip", ctx.channel().remoteAddress(),
-                    describe(request.target()), ip.getHostAddress());
-            ctx.close();
+    private void resolved(ChannelHandlerContext ctx, Future<InetSocketAddress> resolved) {
+        if (!ctx.channel().isActive() || violated) {
             return;
         }
-        if (LOG.isDebugEnabled()) { // the arguments cost string building on every connection
-            LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()), ip.getHostAddress(),
-                    request.user() == null ? "" : " user " + request.user());
+        if (resolved.isSuccess()) {
+            connect(ctx, resolved.getNow());
+            return;
         }
-        ChannelFuture connected = server.outbound(ctx.channel().eventLoop(), targetReads).connect(resolved);
+        if (resolved.cause() instanceof OutboundRefusal refusal && refusal.reason() == OutboundRefusal.Reason.BLOCKED) {
+            LOG.info("{} -> {}: blocked, {}", ctx.channel().remoteAddress(), describe(request.target()),
+                    refusal.getMessage());
+            report(Failure.BLOCKED_TARGET);
+        } else {
+            LOG.debug("{} -> {}: {}", ctx.channel().remoteAddress(), describe(request.target()),
+                    resolved.cause().getMessage());
+            report(Failure.DNS_FAILURE);
+        }
+        ctx.close();
+    }
+
+    private void connect(ChannelHandlerContext ctx, InetSocketAddress target) {
+        if (LOG.isDebugEnabled()) { // the arguments cost string building on every connection
+            LOG.debug("{} -> {} ({}){}", ctx.channel().remoteAddress(), describe(request.target()),
+                    target.getAddress().getHostAddress(), request.user() == null ? "" : " user " + request.user());
+        }
+        ChannelFuture connected = context.connectToTarget(ctx.channel().eventLoop(), port.targetReads(),
+                port.timeout()).connect(target);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                LOG.debug("{} -> {}: {}", ctx.channel().remoteAddress(), describe(request.target()),
-                        f.cause().getMessage());
-                ctx.close();
-                return;
-            }
+            // first: closing the outbound (client gone, or drain begun) fails a pending connect, and that
+            // is neither the target's fault nor a reason to close a connection that is draining
             if (!ctx.channel().isActive() || violated) {
                 f.channel().close();
                 return;
             }
-            TrafficCounters.Counter counter = server.traffic().of(request.user());
-            Relay.start(ctx.channel(), f.channel(), early, counter::addUp, counter::addDown, HandshakeDeadline.class,
-                    ServerRequestHandler.class);
+            if (!f.isSuccess()) {
+                LOG.debug("{} -> {}: {}", ctx.channel().remoteAddress(), describe(request.target()),
+                        f.cause().getMessage());
+                report(Failure.TARGET_REFUSED);
+                ctx.close();
+                return;
+            }
+            Relay.start(ctx.channel(), f.channel(), early, context.metrics().tcpOpened(port.port(), request.user()),
+                    HandshakeDeadline.class, ServerRequestHandler.class);
         });
     }
 
@@ -110,12 +121,19 @@ final class ServerRequestHandler extends SetupStage {
         if (evt instanceof ProtocolViolation violation) {
             LOG.debug("{} bad request ({}); draining until the handshake timeout", ctx.channel().remoteAddress(),
                     violation.reason());
+            report(switch (violation.kind()) {
+                case AUTHENTICATION -> Failure.AUTHENTICATION;
+                case REPLAY -> Failure.REPLAY;
+                case MALFORMED -> Failure.MALFORMED;
+            });
             violated = true;
             early.release();
             if (outbound != null) {
                 outbound.close();
             }
             ctx.channel().config().setAutoRead(true); // keep reading so the drain goes on
+        } else if (evt == HandshakeDeadline.EXPIRED) {
+            report(Failure.TIMEOUT);
         } else {
             super.userEventTriggered(ctx, evt);
         }
@@ -125,9 +143,19 @@ final class ServerRequestHandler extends SetupStage {
     @Override
     protected void inputEnded(ChannelHandlerContext ctx) {
         if (request == null || violated) {
+            report(Failure.MALFORMED);
             ctx.close();
         } else {
             early.markInputEnded();
+        }
+    }
+
+    /** Reports the first failure of this connection; later ones are consequences of it. */
+    private void report(Failure failure) {
+        if (!failureReported) {
+            failureReported = true;
+            context.metrics().failure(port.port(), request == null ? null : request.user(),
+                    ServerMetrics.Protocol.TCP, failure);
         }
     }
 

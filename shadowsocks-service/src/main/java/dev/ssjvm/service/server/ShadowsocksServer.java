@@ -1,61 +1,81 @@
 package dev.ssjvm.service.server;
 
+import dev.ssjvm.core.protocol.ProtocolContext;
+import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.core.replay.ReplayProtection;
-import dev.ssjvm.core.tcp.StreamProtocol;
-import dev.ssjvm.core.tcp.StreamProtocols;
-import dev.ssjvm.core.udp.DatagramProtocol;
-import dev.ssjvm.core.udp.DatagramProtocols;
 import dev.ssjvm.crypto.AeadFactory;
-import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
-import dev.ssjvm.service.transport.ChunkSizes;
-import dev.ssjvm.service.transport.IdleTimeout;
+import dev.ssjvm.service.metrics.ServerMetrics;
+import dev.ssjvm.service.metrics.TrafficStats;
+import dev.ssjvm.service.outbound.OutboundPolicy;
+import dev.ssjvm.service.outbound.TargetRule;
 import dev.ssjvm.service.transport.ServiceIo;
-import dev.ssjvm.service.relay.TrafficCounters;
-import io.netty.channel.Channel;
-import io.netty.channel.RecvByteBufAllocator;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ssserver}: one TCP relay and one UDP relay per endpoint (the original's TCPRelay and UDPRelay
- * per port), all on one event loop group. Each accepted connection gets its own pipeline: idle timeout, handshake deadline, the
- * endpoint's protocol codec, the request stage, then the relay.
+ * {@code ssserver}: a live set of {@link ServerPort}s on one set of event loops, sharing DNS, crypto,
+ * replay state, the outbound policy and accounting. Ports can be added, removed and replaced while
+ * it runs, from any thread that is not one of its event loops (a port binds and closes sockets, which
+ * blocks the caller briefly).
  */
 public final class ShadowsocksServer implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowsocksServer.class);
 
-    private final ServerSettings settings;
     private final ServiceIo io;
-    private final AeadFactory crypto;
-    private final ReplayProtection replay = ReplayProtection.forServer(Clock.systemUTC());
-    private final TrafficCounters traffic = new TrafficCounters();
-    private final List<UdpRelay> udpRelays = new ArrayList<>();
+    private final TrafficStats traffic = new TrafficStats();
+    private final ServerContext context;
+    /** By port number; insertion order is start order, for {@link #tcpAddresses()}. */
+    private final Map<Integer, ServerPort> ports = new ConcurrentHashMap<>();
+    private final List<ServerPort> order = new CopyOnWriteArrayList<>(); // changed under the lock, read without
+    private boolean closed; // guarded by this
 
-    private ShadowsocksServer(ServerSettings settings) {
-        this.settings = settings;
-        this.crypto = settings.cryptoBackend() == null ? AeadFactory.automatic()
-                : AeadFactory.preferring(settings.cryptoBackend());
-        this.io = new ServiceIo("ssserver", settings.transport(), settings.workerThreads(), settings.nameServers(),
-                settings.ipv6First());
+    private ShadowsocksServer(ServerSettings settings, ServerMetrics metrics) {
+        this.io = new ServiceIo("ssserver", settings.common());
+        AeadFactory crypto = AeadFactory.preferringIfNamed(settings.common().cryptoBackend());
+        List<TargetRule> rules = settings.forbidden().isEmpty() ? List.of()
+                : List.of(TargetRule.addresses("forbidden_ip", settings.forbidden()));
+        this.context = new ServerContext(settings, io,
+                new ProtocolContext(crypto, ReplayProtection.forServer(Clock.systemUTC())),
+                new OutboundPolicy(io.resolver(), rules), ServerMetrics.both(traffic, metrics));
+        LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
+        LOG.info("outbound: {}", context.outbound().describe());
+    }
+
+    /** Starts a server with its own accounting only; see {@link #start(ServerSettings, ServerMetrics)}. */
+    public static ShadowsocksServer start(ServerSettings settings) throws IOException {
+        return start(settings, ServerMetrics.NONE);
     }
 
     /**
-     * Binds every endpoint. Blocks the calling thread (never an event loop) until all are bound.
+     * Starts the configured ports. Blocks the calling thread (never an event loop) until all are bound.
      *
-     * @throws IllegalArgumentException if an endpoint's method or key is unusable
+     * @param metrics where relay events go besides the server's own {@link #traffic()} accounting
+     * @throws IllegalArgumentException if a port's method, key or users are unusable
      * @throws IOException if a port cannot be bound; nothing stays open then
      */
-    public static ShadowsocksServer start(ServerSettings settings) throws IOException {
-        ShadowsocksServer server = new ShadowsocksServer(settings);
+    public static ShadowsocksServer start(ServerSettings settings, ServerMetrics metrics) throws IOException {
+        ShadowsocksServer server = new ShadowsocksServer(settings, metrics);
         try {
-            server.bindAll();
+            for (PortSettings port : settings.ports()) {
+                server.add(port);
+            }
         } catch (RuntimeException | IOException e) {
             server.close();
             throw e;
@@ -63,74 +83,175 @@ public final class ShadowsocksServer implements Closeable {
         return server;
     }
 
-    private void bindAll() throws IOException {
-        LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
-        ServerContext context = new ServerContext(settings, io.resolver(), io.transport(), traffic);
-        ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(settings.noDelay(), settings.reusePort(),
-                settings.fastOpen(), null);
-        for (ServerEndpoint endpoint : settings.endpoints()) {
-            StreamProtocol protocol = StreamProtocols.forServer(endpoint.method(), endpoint.password(), endpoint.users(),
-                    crypto, replay);
-            InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
-            if (settings.mode().tcp()) {
-                RecvByteBufAllocator targetReads = ChunkSizes.readsFor(protocol.maxChunkPayload());
-                Channel listener = io.bindTcp(address, options,
-                        ch -> ch.pipeline()
-                                .addLast("idle", new IdleTimeout(settings.timeout()))
-                                .addLast("deadline", new HandshakeDeadline(settings.handshakeTimeout()))
-                                .addLast("codec", protocol.newServerCodec())
-                                .addLast("request", new ServerRequestHandler(context, targetReads)));
-                LOG.info("listening on {} (tcp), method {}{}", listener.localAddress(), endpoint.method(),
-                        endpoint.users().isEmpty() ? "" : ", " + endpoint.users().size() + " users");
-                // one port number for both, as clients expect: with port 0, UDP takes the port TCP got
-                address = (InetSocketAddress) listener.localAddress();
-            }
-            if (settings.mode().udp()) {
-                DatagramProtocol udp = DatagramProtocols.forServer(endpoint.method(), endpoint.password(),
-                        endpoint.users(), crypto, replay);
-                UdpRelay relay = new UdpRelay(io, udp, settings.forbidden(), settings.udpTimeout(),
-                        settings.udpMaxAssociations(), traffic);
-                Channel socket = io.bindUdp(address, relay);
-                udpRelays.add(relay);
-                LOG.info("listening on {} (udp), method {}", socket.localAddress(), endpoint.method());
-            }
+    /**
+     * Starts a new port.
+     *
+     * @throws IllegalStateException if that port number is already served, or when called on an event loop
+     * @throws IllegalArgumentException if the method, key or users are unusable
+     * @throws IOException if the port cannot be bound
+     */
+    public ServerPort add(PortSettings settings) throws IOException {
+        requireOffLoop();
+        synchronized (this) {
+            requireOpen();
+            return addLocked(settings);
         }
-        LOG.info("outbound connections to {} are refused (forbidden_ip)", settings.forbidden());
     }
 
-    /** The bound TCP addresses, in endpoint order (useful with port 0). */
+    private ServerPort addLocked(PortSettings settings) throws IOException {
+        if (settings.port() != 0 && ports.containsKey(settings.port())) {
+            throw new IllegalStateException("port " + settings.port() + " is already in use by this server");
+        }
+        ServerPort port = new ServerPort(settings, context);
+        port.start();
+        ports.put(port.port(), port);
+        order.add(port);
+        return port;
+    }
+
+    /**
+     * Stops a port: it stops accepting at once, and its open connections may finish for up to
+     * {@code drain} ({@link ServerPort#closed()} completes when they have).
+     *
+     * @return the port that was removed, or {@code null} if no port has that number
+     */
+    public ServerPort remove(int number, Duration drain) {
+        requireOffLoop();
+        synchronized (this) {
+            requireOpen();
+            return removeLocked(number, drain);
+        }
+    }
+
+    private ServerPort removeLocked(int number, Duration drain) {
+        ServerPort port = ports.remove(number);
+        if (port == null) {
+            return null;
+        }
+        order.remove(port);
+        port.close(drain);
+        LOG.info("port {} removed", number);
+        return port;
+    }
+
+    /**
+     * Applies new settings to a running port, or starts it if it is not running. When only its users
+     * differ, the port keeps running and only the users that change are touched; otherwise the old
+     * port stops accepting (its connections may finish for up to {@code drain}) and a new one starts.
+     *
+     * @throws IOException if the new port cannot be bound; the old one is gone then
+     */
+    public ServerPort replace(PortSettings settings, Duration drain) throws IOException {
+        requireOffLoop();
+        synchronized (this) {
+            requireOpen();
+            return replaceLocked(settings, drain);
+        }
+    }
+
+    private ServerPort replaceLocked(PortSettings settings, Duration drain) throws IOException {
+        ServerPort running = ports.get(settings.port());
+        if (running == null) {
+            return addLocked(settings);
+        }
+        if (running.settings().differsOnlyInUsers(settings)) {
+            running.updateUsers(settings.users());
+            return running;
+        }
+        // refuse unusable settings before touching the running port
+        MethodKeys.checkServer(settings.method(), settings.password(), UserKey.byName(settings.users()));
+        removeLocked(settings.port(), drain);
+        return addLocked(settings);
+    }
+
+    /** The port with this number, or {@code null}. */
+    public ServerPort port(int number) {
+        return ports.get(number);
+    }
+
+    /** The running ports, in the order they started. */
+    public List<ServerPort> ports() {
+        return List.copyOf(order);
+    }
+
+    /** The bound TCP addresses of every port, in the order the ports started. */
     public List<InetSocketAddress> tcpAddresses() {
-        return io.tcpAddresses();
+        return ports().stream().flatMap(p -> p.tcpAddresses().stream()).toList();
     }
 
-    /** The bound UDP addresses, in endpoint order. */
+    /** The bound UDP addresses of every port, in the order the ports started. */
     public List<InetSocketAddress> udpAddresses() {
-        return io.udpAddresses();
+        return ports().stream().flatMap(p -> p.udpAddresses().stream()).toList();
     }
 
-    /** UDP packets dropped so far on every port: undecryptable, malformed, replayed, blocked. */
-    public long udpDroppedPackets() {
-        return udpRelays.stream().mapToLong(UdpRelay::droppedPackets).sum();
-    }
-
-    /** UDP associations open right now on every port (read from their event loops; approximate). */
-    public int udpAssociations() {
-        return udpRelays.stream().mapToInt(UdpRelay::associationCount).sum();
-    }
-
-    /** Bytes relayed so far, per user of the multi-user ports (and "" for single-key ports). */
-    public TrafficCounters traffic() {
+    /** Bytes, packets, connections and failures per port and user, since start. */
+    public TrafficStats traffic() {
         return traffic;
     }
 
-    /** Client connections open right now (accepted and not yet closed). */
-    public int openConnections() {
-        return io.openConnections();
+    /** UDP packets dropped so far on every port: undecryptable, replayed, blocked, unresolvable. */
+    public long udpDroppedPackets() {
+        return traffic.snapshot().values().stream().mapToLong(TrafficStats.PortTotals::udpDropped).sum();
     }
 
-    /** Stops accepting, closes every connection and the event loops. Safe to call twice. */
+    /** UDP associations open now on every port (a recent value). */
+    public int udpAssociations() {
+        return ports().stream().mapToInt(ServerPort::udpAssociations).sum();
+    }
+
+    /** TCP connections open now on every port (accepted and not yet closed). */
+    public int openConnections() {
+        return ports().stream().mapToInt(ServerPort::openConnections).sum();
+    }
+
+    /**
+     * Checked before taking the lock: a loop waiting for it while another thread holds it to bind
+     * (which needs every loop) would deadlock.
+     */
+    private void requireOffLoop() {
+        if (io.inEventLoop()) {
+            throw new IllegalStateException("ports are changed off the event loops: binding blocks");
+        }
+    }
+
+    private void requireOpen() { // guarded by this
+        if (closed) {
+            throw new IllegalStateException("the server is closed");
+        }
+    }
+
+    /** Stops every port at once and closes the event loops. Safe to call twice. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops accepting on every port, lets open connections finish for up to {@code drain}, then
+     * closes what is left and the event loops. Blocks until done.
+     */
+    public void close(Duration drain) {
+        requireOffLoop(); // it waits for the loops to finish
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            for (ServerPort port : order) {
+                closing.add(port.close(drain));
+            }
+            closed = true;
+            ports.clear();
+            order.clear();
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+                    .get(drain.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("some connections did not close in time: {}", e.toString());
+        }
         io.close();
     }
 }

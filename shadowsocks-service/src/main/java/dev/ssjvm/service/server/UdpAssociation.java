@@ -1,89 +1,61 @@
 package dev.ssjvm.service.server;
 
 import dev.ssjvm.core.address.HostAndPort;
-import dev.ssjvm.core.udp.ClientPacket;
-import dev.ssjvm.core.udp.DatagramProtocol;
-import dev.ssjvm.service.relay.TrafficCounters;
-import dev.ssjvm.service.transport.IdleTimeout;
+import dev.ssjvm.core.protocol.ClientPacket;
+import dev.ssjvm.core.protocol.UdpServerProtocol;
+import dev.ssjvm.service.metrics.Failure;
+import dev.ssjvm.service.metrics.TrafficMeter;
+import dev.ssjvm.service.outbound.OutboundRefusal;
+import dev.ssjvm.service.udp.AssociationSocket;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's UDP association on the server: an outbound socket of its own (bound on the wildcard
- * address, so it reaches IPv4 and IPv6 targets) through which the client's packets go out and every
- * reply comes back, sealed for the client. It closes itself after {@code udp_timeout} without traffic.
+ * One client's UDP association on the server: an {@link AssociationSocket} through which the client's
+ * packets go out (each target checked by the outbound policy) and every reply comes back, sealed for
+ * the client. It closes after {@code udp_timeout} without traffic.
  */
-final class UdpAssociation {
+final class UdpAssociation<S> {
     private static final Logger LOG = LoggerFactory.getLogger(UdpAssociation.class);
-    /** Packets held while the outbound socket is being bound (a few milliseconds at most). */
-    private static final int MAX_WAITING = 64;
 
-    private final UdpRelay relay;
+    private final UdpRelay<S> relay;
     private final Object key;
-    private final DatagramProtocol.ServerSession session;
-    private final Channel outbound;
-    private final ArrayDeque<DatagramPacket> waiting = new ArrayDeque<>();
-    private final TrafficCounters.Counter traffic;
+    private final UdpServerProtocol.Session<S> session;
+    private final String user;
+    private final TrafficMeter meter;
+    private final AssociationSocket socket;
     private InetSocketAddress client;
-    private boolean bound;
-    private boolean closed;
 
-    UdpAssociation(UdpRelay relay, Object key, InetSocketAddress client, DatagramProtocol.ServerSession session,
-            TrafficCounters.Counter traffic) {
+    UdpAssociation(UdpRelay<S> relay, Object key, InetSocketAddress client, UdpServerProtocol.Session<S> session,
+            String user) {
+        ServerPort port = relay.port();
         this.relay = relay;
-        this.traffic = traffic;
         this.key = key;
         this.client = client;
         this.session = session;
-        ChannelFuture bind = relay.io().udpBootstrap(relay.listener().eventLoop())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast(new IdleTimeout(relay.idleTimeout()))
-                                .addLast(new Replies());
-                    }
-                })
-                .bind(0);
-        this.outbound = bind.channel();
-        relay.io().track(outbound);
-        outbound.closeFuture().addListener(f -> {
-            closed = true;
-            relay.forget(this);
-            releaseWaiting();
-        });
-        bind.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                LOG.warn("udp: cannot open an outbound socket: {}", f.cause().getMessage());
-                close();
-                return;
-            }
-            bound = true;
-            DatagramPacket p;
-            while ((p = waiting.poll()) != null) {
-                outbound.write(p, outbound.voidPromise());
-            }
-            outbound.flush();
-        });
+        this.user = user;
+        this.meter = port.context().metrics().udpOpened(port.port(), user);
+        this.socket = new AssociationSocket(port.context().io(), relay.listener().eventLoop(),
+                port.context().settings().common().udpTimeout(), this::replied, () -> {
+                    relay.forget(this);
+                    meter.closed();
+                });
     }
 
     Object key() {
         return key;
     }
 
-    DatagramProtocol.ServerSession session() {
+    String user() {
+        return user;
+    }
+
+    UdpServerProtocol.Session<S> session() {
         return session;
     }
 
@@ -91,76 +63,45 @@ final class UdpAssociation {
         client = address;
     }
 
-    /** Resolves the packet's target if needed, checks it, and sends the payload. Takes ownership. */
-    void send(ClientPacket packet) {
-        InetSocketAddress target = packet.target();
-        if (!target.isUnresolved()) {
-            sendResolved(target, packet.payload());
-            return;
+    /** Has the outbound policy resolve and check the packet's target, then sends it. Takes ownership. */
+    void send(ClientPacket<S> packet) {
+        Future<InetSocketAddress> target = relay.port().context().outbound()
+                .resolve(socket.channel().eventLoop(), packet.target());
+        if (target.isDone()) {
+            forward(target, packet.payload());
+        } else {
+            target.addListener(f -> forward(target, packet.payload()));
         }
-        relay.io().resolver().resolve(outbound.eventLoop(), target).addListener((Future<InetSocketAddress> f) -> {
-            if (f.isSuccess()) {
-                sendResolved(f.getNow(), packet.payload());
-            } else {
-                LOG.debug("udp: cannot resolve {}: {}", target.getHostString(), f.cause().getMessage());
-                relay.countDrop();
-                packet.release();
-            }
-        });
     }
 
-    private void sendResolved(InetSocketAddress target, ByteBuf payload) {
-        if (closed || relay.isForbidden(target)) {
-            relay.countDrop();
+    private void forward(Future<InetSocketAddress> target, ByteBuf payload) {
+        if (!target.isSuccess()) {
             payload.release();
+            if (target.cause() instanceof OutboundRefusal refusal && refusal.reason() == OutboundRefusal.Reason.BLOCKED) {
+                LOG.info("udp: packet from {} blocked, {}", HostAndPort.format(client), refusal.getMessage());
+                relay.dropped(user, Failure.BLOCKED_TARGET);
+            } else {
+                LOG.debug("udp: {}", target.cause().getMessage());
+                relay.dropped(user, Failure.DNS_FAILURE);
+            }
             return;
         }
-        traffic.addUp(payload.readableBytes());
-        DatagramPacket datagram = new DatagramPacket(payload, target);
-        if (bound) {
-            outbound.writeAndFlush(datagram, outbound.voidPromise());
-        } else if (waiting.size() < MAX_WAITING) {
-            waiting.add(datagram);
+        int size = payload.readableBytes();
+        if (socket.send(new DatagramPacket(payload, target.getNow()))) {
+            meter.up(size);
         } else {
-            relay.countDrop();
-            datagram.release();
+            relay.dropped(user, Failure.OVERLOAD);
         }
+    }
+
+    /** A reply from a target: sealed with its source address and sent to the client. */
+    private void replied(ChannelHandlerContext ctx, DatagramPacket reply) {
+        meter.down(reply.content().readableBytes());
+        ByteBuf sealed = session.sealReply(ctx.alloc(), HostAndPort.unmapped(reply.sender()), reply.content());
+        relay.reply(new DatagramPacket(sealed, client));
     }
 
     void close() {
-        outbound.close();
-    }
-
-    private void releaseWaiting() {
-        DatagramPacket p;
-        while ((p = waiting.poll()) != null) {
-            p.release();
-        }
-    }
-
-    /** Replies from targets: sealed with the source address and sent to the client. */
-    private final class Replies extends SimpleChannelInboundHandler<DatagramPacket> {
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket reply) {
-            traffic.addDown(reply.content().readableBytes());
-            ByteBuf sealed = session.sealReply(ctx.alloc(), HostAndPort.unmapped(reply.sender()), reply.content());
-            relay.reply(new DatagramPacket(sealed, client));
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent) {
-                LOG.debug("udp: association of {} idle, closing", HostAndPort.format(client));
-                ctx.close();
-            } else {
-                ctx.fireUserEventTriggered(evt);
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // ICMP port unreachable and friends: the association lives on
-            LOG.debug("udp: {}", cause.toString());
-        }
+        socket.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.transport;
 
+import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.dns.DnsResolver;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -17,6 +18,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,19 +29,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The I/O of one service (ssserver or sslocal): its transport, event loops and DNS resolver, the
- * sockets it listens on, and every connection it accepted, so that {@link #close()} ends them all
- * before the event loops stop.
+ * The I/O of one service (ssserver or sslocal): its transport, event loops and DNS resolver, and how
+ * it binds sockets. What it binds belongs to the caller (a server port, a local front end), which
+ * closes it; {@link #close()} then stops the resolver and the event loops.
  */
 public final class ServiceIo implements Closeable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final DnsResolver resolver;
-    private final ChannelGroup connections;
-    private final List<Channel> tcpListeners = new ArrayList<>();
-    /** Per-loop listeners beyond the first on each address (see {@link #bindTcp}). */
-    private final List<Channel> extraTcpListeners = new ArrayList<>();
-    private final List<Channel> udpSockets = new ArrayList<>();
+
+    /** The I/O a service's shared settings ask for: transport, event loops, DNS. */
+    public ServiceIo(String name, CommonSettings settings) {
+        this(name, settings.transport(), settings.workerThreads(), settings.nameServers(), settings.ipv6First());
+    }
 
     /**
      * @param transportName {@code auto}, {@code epoll}, {@code kqueue} or {@code nio}
@@ -50,7 +52,6 @@ public final class ServiceIo implements Closeable {
         this.transport = transportName == null ? Transport.automatic() : Transport.named(transportName);
         this.group = transport.newEventLoopGroup(threads, name);
         this.resolver = new DnsResolver(transport, nameServers, ipv6First);
-        this.connections = new DefaultChannelGroup(name + "-connections", group.next());
     }
 
     public Transport transport() {
@@ -59,6 +60,21 @@ public final class ServiceIo implements Closeable {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** A channel group on this service's loops, for the connections of one port or front end. */
+    public ChannelGroup newChannelGroup(String name) {
+        return new DefaultChannelGroup(name, group.next());
+    }
+
+    /** Whether the calling thread is one of this service's event loops (which must never block). */
+    public boolean inEventLoop() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public DnsResolver resolver() {
@@ -73,8 +89,9 @@ public final class ServiceIo implements Closeable {
     public record ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen, RecvByteBufAllocator reads) {}
 
     /**
-     * Listens on {@code address}; every accepted connection is half-closable, tracked, and set up by
-     * {@code pipeline}. Blocks the calling thread (never an event loop) until bound.
+     * Listens on {@code address}; every accepted connection is half-closable, added to
+     * {@code connections}, and set up by {@code pipeline}. Blocks the calling thread (never an event
+     * loop) until bound.
      *
      * <p>With epoll and several event loops, each loop gets its own listening socket on the address
      * (SO_REUSEPORT) and serves the connections it accepts: the kernel spreads new connections over
@@ -82,35 +99,39 @@ public final class ServiceIo implements Closeable {
      * wake-up and a context switch per connection. The port must still be free: another program on it
      * is an error as usual, unless {@code reuse_port} asks to share it.
      *
-     * @return the first listening socket (the others share its address)
-     * @throws IOException naming the address when it cannot be bound
+     * @throws IOException naming the address when it cannot be bound; nothing stays bound then
      */
-    public Channel bindTcp(InetSocketAddress address, ListenOptions options, Consumer<SocketChannel> pipeline)
-            throws IOException {
+    public TcpListener bindTcp(InetSocketAddress address, ListenOptions options, ChannelGroup connections,
+            Consumer<SocketChannel> pipeline) throws IOException {
         List<EventLoop> loops = new ArrayList<>();
         group.forEach(executor -> loops.add((EventLoop) executor));
         boolean perLoop = transport.kind() == Transport.Kind.EPOLL && loops.size() > 1;
         if (!perLoop) {
-            Channel listener = bindTcpOn(group, address, options, options.reusePort(), pipeline);
-            tcpListeners.add(listener);
-            return listener;
+            return new TcpListener(List.of(bindTcpOn(group, address, options, options.reusePort(), connections,
+                    pipeline)));
         }
         if (!options.reusePort() && address.getPort() != 0) {
             requireFree(address);
         }
-        Channel first = bindTcpOn(loops.get(0), address, options, true, pipeline);
-        tcpListeners.add(first);
-        InetSocketAddress bound = (InetSocketAddress) first.localAddress();
-        // with port 0 the others take the port the first one got
-        InetSocketAddress shared = new InetSocketAddress(address.getAddress(), bound.getPort());
-        for (EventLoop loop : loops.subList(1, loops.size())) {
-            extraTcpListeners.add(bindTcpOn(loop, shared, options, true, pipeline));
+        List<Channel> sockets = new ArrayList<>();
+        try {
+            Channel first = bindTcpOn(loops.get(0), address, options, true, connections, pipeline);
+            sockets.add(first);
+            // with port 0 the others take the port the first one got
+            InetSocketAddress shared = new InetSocketAddress(address.getAddress(),
+                    ((InetSocketAddress) first.localAddress()).getPort());
+            for (EventLoop loop : loops.subList(1, loops.size())) {
+                sockets.add(bindTcpOn(loop, shared, options, true, connections, pipeline));
+            }
+        } catch (IOException | RuntimeException e) {
+            new TcpListener(sockets.isEmpty() ? List.of() : sockets).close();
+            throw e;
         }
-        return first;
+        return new TcpListener(sockets);
     }
 
     private Channel bindTcpOn(EventLoopGroup loops, InetSocketAddress address, ListenOptions options,
-            boolean reusePort, Consumer<SocketChannel> pipeline) throws IOException {
+            boolean reusePort, ChannelGroup connections, Consumer<SocketChannel> pipeline) throws IOException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops, loops)
                 .channel(transport.serverSocketChannel())
@@ -165,12 +186,19 @@ public final class ServiceIo implements Closeable {
      * @throws IOException naming the address when it cannot be bound
      */
     public Channel bindUdp(InetSocketAddress address, ChannelHandler handler) throws IOException {
-        ChannelFuture bound = udpBootstrap(group).handler(handler).bind(address).awaitUninterruptibly();
+        return bindUdp(address, handler, group.next());
+    }
+
+    /**
+     * As {@link #bindUdp(InetSocketAddress, ChannelHandler)}, on a given event loop: sockets whose
+     * handlers share state that is confined to one loop go on the same one.
+     */
+    public Channel bindUdp(InetSocketAddress address, ChannelHandler handler, EventLoop loop) throws IOException {
+        ChannelFuture bound = udpBootstrap(loop).handler(handler).bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (udp): "
                     + bound.cause().getMessage(), bound.cause());
         }
-        udpSockets.add(bound.channel());
         return bound.channel();
     }
 
@@ -190,47 +218,9 @@ public final class ServiceIo implements Closeable {
     /** The largest datagram we ever receive: the IPv4/IPv6 UDP payload limit, rounded up. */
     public static final int MAX_DATAGRAM = 65536;
 
-    /** The bound UDP addresses, in bind order. */
-    public List<InetSocketAddress> udpAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (Channel ch : udpSockets) {
-            out.add((InetSocketAddress) ch.localAddress());
-        }
-        return out;
-    }
-
-    /** Tracks a channel so {@link #close()} closes it (outbound UDP sockets, for instance). */
-    public void track(Channel channel) {
-        connections.add(channel);
-    }
-
-    /** The bound TCP addresses, in bind order (useful with port 0). */
-    public List<InetSocketAddress> tcpAddresses() {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (Channel ch : tcpListeners) {
-            out.add((InetSocketAddress) ch.localAddress());
-        }
-        return out;
-    }
-
-    /** Accepted connections open right now. */
-    public int openConnections() {
-        return connections.size();
-    }
-
-    /** Stops listening, closes every connection, then the resolver and the event loops. Idempotent. */
+    /** Stops the resolver and the event loops (closing whatever is still open on them). Idempotent. */
     @Override
     public void close() {
-        for (Channel ch : tcpListeners) {
-            ch.close().awaitUninterruptibly();
-        }
-        for (Channel ch : extraTcpListeners) {
-            ch.close().awaitUninterruptibly();
-        }
-        for (Channel ch : udpSockets) {
-            ch.close().awaitUninterruptibly();
-        }
-        connections.close().awaitUninterruptibly();
         resolver.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.interop;
 
+import dev.ssjvm.service.config.PortSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
@@ -168,7 +169,7 @@ class LibevTcpInteropTest {
 
     static ServerSettings ourServer(CipherKind method, TestDns dns) {
         return ServerSettings.builder()
-                .endpoint(new ServerEndpoint("127.0.0.1", 0, method, PASSWORD))
+                .port(PortSettings.of("127.0.0.1", 0, method, PASSWORD))
                 .forbidden(IpRangeSet.empty())
                 .nameServers(List.of(dns.address()))
                 .build();

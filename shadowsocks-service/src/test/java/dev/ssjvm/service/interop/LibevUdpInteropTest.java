@@ -1,5 +1,6 @@
 package dev.ssjvm.service.interop;
 
+import dev.ssjvm.service.config.PortSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
@@ -97,7 +98,7 @@ class LibevUdpInteropTest {
 
     static ServerSettings ourServer(CipherKind method) {
         return ServerSettings.builder()
-                .endpoint(new ServerEndpoint("127.0.0.1", 0, method, PASSWORD))
+                .port(PortSettings.of("127.0.0.1", 0, method, PASSWORD))
                 .mode(Mode.TCP_AND_UDP)
                 .forbidden(IpRangeSet.empty())
                 .build();

@@ -1,6 +1,8 @@
 package dev.ssjvm.service.testing;
 
-import dev.ssjvm.core.sip022.Sip022Users;
+import dev.ssjvm.core.protocol.UserKey;
+import dev.ssjvm.service.config.CommonSettings;
+import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.LocalListener;
@@ -42,7 +44,7 @@ public final class ProxyStack implements AutoCloseable {
 
     public static ProxyStack start(CipherKind method, String password, Map<String, String> socksUsers)
             throws IOException {
-        return start(method, password, socksUsers, Mode.TCP_ONLY, ServerSettings.DEFAULT_TIMEOUT, null);
+        return start(method, password, socksUsers, Mode.TCP_ONLY, CommonSettings.DEFAULT_TIMEOUT, null);
     }
 
     /**
@@ -57,13 +59,13 @@ public final class ProxyStack implements AutoCloseable {
      * A stack whose server and local keys may differ: a multi-user 2022 server (identity key and
      * users) and a local holding {@code iPSK:uPSK}.
      */
-    public static ProxyStack start(CipherKind method, String serverPassword, List<Sip022Users.UserKey> users,
+    public static ProxyStack start(CipherKind method, String serverPassword, List<UserKey> users,
             String localPassword, Map<String, String> socksUsers, Mode mode, Duration udpTimeout,
             InetSocketAddress tunnelTarget) throws IOException {
         TestDns dns = new TestDns().add(TARGET_NAME, InetAddress.getLoopbackAddress());
         TestTarget target = new TestTarget();
         ShadowsocksServer server = ShadowsocksServer.start(serverSettings(method, serverPassword, dns)
-                .endpoints(List.of(new ServerEndpoint("127.0.0.1", 0, method, serverPassword).withUsers(users)))
+                .ports(List.of(PortSettings.of("127.0.0.1", 0, method, serverPassword).withUsers(users)))
                 .mode(mode).udpTimeout(udpTimeout).build());
         int serverPort = mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
         return new ProxyStack(dns, target, server, startLocal(method, localPassword, serverPort, socksUsers, mode,
@@ -74,7 +76,7 @@ public final class ProxyStack implements AutoCloseable {
     /** Another local for the same server, e.g. a second user of a multi-user port. */
     public ShadowsocksLocal startLocal(CipherKind method, String localPassword, Mode mode) throws IOException {
         int serverPort = mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
-        return startLocal(method, localPassword, serverPort, Map.of(), mode, ServerSettings.DEFAULT_TIMEOUT,
+        return startLocal(method, localPassword, serverPort, Map.of(), mode, CommonSettings.DEFAULT_TIMEOUT,
                 InetSocketAddress.createUnresolved(TARGET_NAME, target.port()));
     }
 
@@ -94,7 +96,7 @@ public final class ProxyStack implements AutoCloseable {
     /** Server settings for tests: loopback, ephemeral port, loopback targets allowed, test DNS. */
     public static ServerSettings.Builder serverSettings(CipherKind method, String password, TestDns dns) {
         return ServerSettings.builder()
-                .endpoint(new ServerEndpoint("127.0.0.1", 0, method, password))
+                .port(PortSettings.of("127.0.0.1", 0, method, password))
                 .forbidden(IpRangeSet.empty())
                 .nameServers(List.of(dns.address()))
                 .handshakeTimeout(Duration.ofSeconds(10));

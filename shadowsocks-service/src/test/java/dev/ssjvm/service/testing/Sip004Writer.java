@@ -22,7 +22,7 @@ public final class Sip004Writer {
         this.kind = kind;
         byte[] salt = new byte[kind.saltSize()];
         new SecureRandom().nextBytes(salt);
-        this.aead = AeadFactory.automatic().create(kind.algorithm(), Kdf.sessionSubkey(Kdf.evpBytesToKey(password,
+        this.aead = AeadFactory.automatic().create(kind.aead(), Kdf.sessionSubkey(Kdf.evpBytesToKey(password,
                 kind.keySize()), salt));
         this.nonce = new NonceCounter(kind.nonceSize());
         out.writeBytes(salt);

@@ -21,7 +21,7 @@ public final class Sip022Writer {
     public static byte[] request(CipherKind method, String pskBase64, byte[] salt, long timestamp,
             InetSocketAddress target, byte[] payload) {
         byte[] psk = Base64.getDecoder().decode(pskBase64);
-        Aead aead = AeadFactory.automatic().create(method.algorithm(), Sip022Keys.sessionSubkey(psk, salt));
+        Aead aead = AeadFactory.automatic().create(method.aead(), Sip022Keys.sessionSubkey(psk, salt));
         NonceCounter nonce = new NonceCounter(method.nonceSize());
         byte[] address = SocksAddressCodec.encode(target);
         int padding = payload.length == 0 ? 16 : 0;

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A minimal authoritative DNS server on loopback UDP, written from RFC 1035 with JDK sockets: A and
@@ -20,6 +21,7 @@ public final class TestDns implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, InetAddress> records = new ConcurrentHashMap<>();
     private final Thread thread;
+    private final AtomicInteger queries = new AtomicInteger();
 
     public TestDns() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -33,6 +35,11 @@ public final class TestDns implements AutoCloseable {
         return this;
     }
 
+    /** Queries received so far, answered or not: the proof that a name was or was not looked up. */
+    public int queries() {
+        return queries.get();
+    }
+
     public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
@@ -43,6 +50,7 @@ public final class TestDns implements AutoCloseable {
             DatagramPacket packet = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(packet);
+                queries.incrementAndGet();
                 byte[] reply = answer(ByteBuffer.wrap(packet.getData(), 0, packet.getLength()));
                 if (reply != null) {
                     socket.send(new DatagramPacket(reply, reply.length, packet.getSocketAddress()));

@@ -38,8 +38,8 @@ class IdleTimeoutTest {
     @BeforeEach
     void listen() throws IOException {
         io = new ServiceIo("idle-test", null, 1, List.of(), false);
-        address = (InetSocketAddress) io.bindTcp(new InetSocketAddress("127.0.0.1", 0),
-                new ServiceIo.ListenOptions(true, false, false, null), ch -> {
+        address = io.bindTcp(new InetSocketAddress("127.0.0.1", 0),
+                new ServiceIo.ListenOptions(true, false, false, null), io.newChannelGroup("idle-test"), ch -> {
                     accepted.add(ch);
                     ch.pipeline().addLast(new IdleTimeout(TIMEOUT)).addLast(new ChannelInboundHandlerAdapter() {
                         @Override
@@ -55,7 +55,7 @@ class IdleTimeoutTest {
                             }
                         }
                     });
-                }).localAddress();
+                }).address();
     }
 
     @AfterEach

@@ -1,0 +1,116 @@
+package dev.ssjvm.cli.config;
+
+import dev.ssjvm.cli.config.Values.Origin;
+import dev.ssjvm.crypto.AeadFactory;
+import dev.ssjvm.service.config.CommonSettings;
+import dev.ssjvm.service.config.Mode;
+import dev.ssjvm.service.transport.Transport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Reads the settings {@code ssserver} and {@code sslocal} share, for both: every key is read (and so
+ * checked) even when a flag overrides it, and the flag wins.
+ */
+final class CommonConfig {
+    static final int MAX_TIMEOUT = 86_400 * 7;
+
+    private CommonConfig() {}
+
+    static CommonSettings read(CommonOptions flags, ConfigObject config) throws ConfigException {
+        CommonSettings d = CommonSettings.defaults();
+
+        Mode mode = config.string("mode").isPresent()
+                ? Values.mode(config.string("mode").get(), Origin.key(config, "mode")) : d.mode();
+        if (flags.udpOnly) {
+            mode = Mode.UDP_ONLY;
+        } else if (flags.tcpAndUdp) {
+            mode = Mode.TCP_AND_UDP;
+        }
+
+        int timeout = config.integer("timeout", 1, MAX_TIMEOUT).orElse((int) d.timeout().toSeconds());
+        if (flags.timeout != null) {
+            timeout = Values.positive(flags.timeout, "-t");
+        }
+        // as in shadowsocks-rust: without its own setting, UDP idles out like TCP
+        int udpTimeout = config.integer("udp_timeout", 1, MAX_TIMEOUT).orElse(timeout);
+        if (flags.udpTimeout != null) {
+            udpTimeout = Values.positive(flags.udpTimeout, "--udp-timeout");
+        }
+        int udpMax = config.integer("udp_max_associations", 1, 1_000_000).orElse(d.udpMaxAssociations());
+        if (flags.udpMaxAssociations != null) {
+            udpMax = Values.positive(flags.udpMaxAssociations, "--udp-max-associations");
+        }
+
+        List<InetSocketAddress> nameServers = d.nameServers();
+        if (config.has("nameserver") && config.has("dns")) {
+            throw config.invalid("dns", "give the name servers once, as 'nameserver' or as 'dns'");
+        }
+        for (String key : List.of("nameserver", "dns")) {
+            if (config.has(key)) {
+                nameServers = Values.nameServers(config.stringOrList(key).get(), Origin.key(config, key));
+            }
+        }
+        if (flags.nameServers != null) {
+            nameServers = Values.nameServers(flags.nameServers, Origin.flag("-d"));
+        }
+
+        boolean ipv6First = config.bool("ipv6_first").orElse(d.ipv6First()) || flags.ipv6First;
+        boolean noDelay = config.bool("no_delay").orElse(d.noDelay());
+        if (flags.noDelay != null) {
+            noDelay = flags.noDelay;
+        }
+        boolean fastOpen = config.bool("fast_open").orElse(d.fastOpen()) || flags.fastOpen;
+        boolean reusePort = config.bool("reuse_port").orElse(d.reusePort()) || flags.reusePort;
+
+        String backend = config.string("crypto_backend").orElse(null);
+        Origin backendOrigin = Origin.key(config, "crypto_backend");
+        if (flags.cryptoBackend != null) {
+            backend = flags.cryptoBackend;
+            backendOrigin = Origin.flag("--crypto-backend");
+        }
+        if (backend != null) {
+            String name = backend;
+            Values.parse(name, backendOrigin, AeadFactory::preferring);
+        }
+
+        String transport = config.string("transport").orElse(d.transport());
+        Origin transportOrigin = Origin.key(config, "transport");
+        if (flags.transport != null) {
+            transport = flags.transport;
+            transportOrigin = Origin.flag("--transport");
+        }
+        Values.parse(transport, transportOrigin, Transport::named);
+
+        int workers = config.integer("workers", 1, 1024).orElse(d.workerThreads());
+        if (flags.workers != null) {
+            workers = Values.positive(flags.workers, "--workers");
+        }
+
+        if (flags.plugin != null) {
+            throw new ConfigException("flag --plugin: SIP003 plugins are not supported yet");
+        }
+        if (flags.pluginOptions != null) {
+            throw new ConfigException("flag --plugin-opts: SIP003 plugins are not supported yet");
+        }
+        refusePlugin(config);
+        if (config.has("user")) {
+            throw config.refused("user", "switching to another user is not supported; start the service as that user"
+                    + " (systemd: User=)");
+        }
+
+        return new CommonSettings(mode, Duration.ofSeconds(timeout), Duration.ofSeconds(udpTimeout), udpMax,
+                nameServers, ipv6First, noDelay, fastOpen, reusePort, backend, transport, workers);
+    }
+
+    /** SIP003 plugins are refused wherever they appear, so a config never runs without the plugin it names. */
+    static void refusePlugin(ConfigObject config) throws ConfigException {
+        for (String key : List.of("plugin", "plugin_opts")) {
+            // an empty plugin is no plugin, as panels and libev write it
+            if (!config.string(key).orElse("").isEmpty()) {
+                throw config.invalid(key, "SIP003 plugins are not supported yet");
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.ssjvm.service.outbound;
+
+import dev.ssjvm.service.acl.IpRangeSet;
+import java.net.InetAddress;
+import java.util.function.Predicate;
+
+/**
+ * One reason to refuse a target: {@code forbidden_ip} today, an ACL's outbound block list next. A
+ * name is checked before it is resolved (so a blocked name is never looked up), the address after.
+ */
+public interface TargetRule {
+
+    /** Whether a target given by name is refused before any lookup. */
+    default boolean blocksName(String host) {
+        return false;
+    }
+
+    /** Whether a resolved address is refused. */
+    boolean blocksAddress(InetAddress address);
+
+    /** The rule's name for logs, e.g. {@code forbidden_ip}. */
+    String name();
+
+    /** Refuses the names {@code blocked} accepts, before any lookup; addresses pass. */
+    static TargetRule names(String name, Predicate<String> blocked) {
+        return new TargetRule() {
+            @Override
+            public boolean blocksName(String host) {
+                return blocked.test(host);
+            }
+
+            @Override
+            public boolean blocksAddress(InetAddress address) {
+                return false;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** Refuses the addresses in {@code ranges}. */
+    static TargetRule addresses(String name, IpRangeSet ranges) {
+        return new TargetRule() {
+            @Override
+            public boolean blocksAddress(InetAddress address) {
+                return ranges.contains(address);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String toString() {
+                return name + " " + ranges;
+            }
+        };
+    }
+}

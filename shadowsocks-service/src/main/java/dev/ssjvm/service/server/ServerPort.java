@@ -1,0 +1,309 @@
+package dev.ssjvm.service.server;
+
+import dev.ssjvm.core.protocol.MethodFamilies;
+import dev.ssjvm.core.protocol.ServerProtocols;
+import dev.ssjvm.core.protocol.UdpServerProtocol;
+import dev.ssjvm.core.protocol.UserKey;
+import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.config.Mode;
+import dev.ssjvm.service.config.PortSettings;
+import dev.ssjvm.service.transport.ChunkSizes;
+import dev.ssjvm.service.transport.IdleTimeout;
+import dev.ssjvm.service.transport.ServiceIo;
+import dev.ssjvm.service.transport.TcpListener;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One port of the server (the original's TCPRelay and UDPRelay of a port, together): its listening
+ * sockets on every configured address, its UDP relay, its protocols and user table, and the
+ * connections it accepted. Built from the port's settings and the server's shared context; started
+ * once, closed once.
+ *
+ * <p>Users of a multi-user port change while it runs: the protocols see the change on the next request
+ * or packet, connections of users that stay are not touched, and those of a removed user are closed.
+ */
+public final class ServerPort {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerPort.class);
+    /** The user an accepted connection authenticated as, on multi-user ports. */
+    static final AttributeKey<String> USER = AttributeKey.valueOf("ssjvm.user");
+
+    private final ServerContext context;
+    private final ServerProtocols protocols;
+    private final Mode mode;
+    private final Duration timeout;
+    private final RecvByteBufAllocator targetReads;
+    private final ChannelGroup connections;
+    private final List<TcpListener> listeners = new ArrayList<>();
+    private final List<Channel> udpSockets = new ArrayList<>();
+    private final List<UdpRelay<?>> udpRelays = new ArrayList<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Map<String, String> userKeys = new HashMap<>(); // guarded by this
+    private volatile PortSettings settings;
+    private volatile int port;
+    private boolean closing; // guarded by this
+
+    /** @throws IllegalArgumentException if the method, key or users do not fit together */
+    ServerPort(PortSettings settings, ServerContext context) {
+        this.settings = settings;
+        this.context = context;
+        this.protocols = MethodFamilies.server(settings.method(), settings.password(), settings.users(),
+                context.protocols());
+        this.mode = context.settings().modeOf(settings);
+        this.timeout = context.settings().timeoutOf(settings);
+        this.targetReads = ChunkSizes.readsFor(protocols.tcp().maxChunkPayload());
+        this.connections = context.io().newChannelGroup("port-" + settings.port());
+        this.port = settings.port();
+        settings.users().forEach(u -> userKeys.put(u.name(), u.key()));
+    }
+
+    /**
+     * Binds the port on every address: TCP and UDP as its mode says, all on one port number (with port
+     * 0, the one the first socket got). Blocks the calling thread (never an event loop).
+     *
+     * @throws IOException naming the address that cannot be bound; nothing stays bound then
+     */
+    void start() throws IOException {
+        ServiceIo io = context.io();
+        ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(context.settings().common().noDelay(),
+                context.settings().common().reusePort(), context.settings().common().fastOpen(), null);
+        // the UDP protocol's state (session ciphers) is confined to one loop: every UDP socket of the port uses it
+        EventLoop udpLoop = io.group().next();
+        try {
+            for (String host : settings.hosts()) {
+                InetSocketAddress address = new InetSocketAddress(host, port);
+                if (mode.tcp()) {
+                    TcpListener listener = io.bindTcp(address, options, connections, this::initConnection);
+                    listeners.add(listener);
+                    port = listener.address().getPort();
+                    address = listener.address();
+                }
+                if (mode.udp()) {
+                    UdpRelay<?> relay = newUdpRelay(protocols.udp());
+                    Channel socket = io.bindUdp(address, relay, udpLoop);
+                    udpRelays.add(relay);
+                    udpSockets.add(socket);
+                    port = ((InetSocketAddress) socket.localAddress()).getPort();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            closeNow();
+            throw e;
+        }
+        synchronized (this) {
+            // configured as 0: from now on the settings name the port it runs on, so that they can be
+            // given back to replace() and reach this port
+            settings = settings.withPort(port);
+        }
+        LOG.info("port {}: {} on {}{}", port, settings.method(), describeSockets(),
+                settings.multiUser() ? ", " + userKeys.size() + " users" : "");
+    }
+
+    /** The relay of one UDP socket, typed by its protocol's packet state. */
+    private <S> UdpRelay<S> newUdpRelay(UdpServerProtocol<S> protocol) {
+        return new UdpRelay<>(this, protocol);
+    }
+
+    private void initConnection(Channel ch) {
+        context.metrics().tcpAccepted(port);
+        ch.pipeline()
+                .addLast("idle", new IdleTimeout(timeout))
+                .addLast("deadline", new HandshakeDeadline(context.settings().handshakeTimeout()))
+                .addLast("codec", protocols.tcp().newCodec())
+                .addLast("request", new ServerRequestHandler(this, context));
+    }
+
+    private String describeSockets() {
+        List<String> parts = new ArrayList<>();
+        tcpAddresses().forEach(a -> parts.add(a + " tcp"));
+        udpAddresses().forEach(a -> parts.add(a + " udp"));
+        return String.join(", ", parts) + (settings.remarks() == null ? "" : " (" + settings.remarks() + ")");
+    }
+
+    /** The port number (the bound one, when configured as 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The settings the port runs with now (users included). */
+    public PortSettings settings() {
+        return settings;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Read sizes for this port's targets, in whole chunks of its protocol. */
+    RecvByteBufAllocator targetReads() {
+        return targetReads;
+    }
+
+    ServerContext context() {
+        return context;
+    }
+
+    ServerProtocols protocols() {
+        return protocols;
+    }
+
+    public List<InetSocketAddress> tcpAddresses() {
+        return listeners.stream().map(TcpListener::address).toList();
+    }
+
+    public List<InetSocketAddress> udpAddresses() {
+        return udpSockets.stream().map(s -> (InetSocketAddress) s.localAddress()).toList();
+    }
+
+    /**
+     * Adds a user to a multi-user port, or gives an existing user a new key (closing the connections
+     * made with the old one). Other users' connections are not touched.
+     *
+     * @throws IllegalArgumentException if the key does not fit, another user has it, or the port has a
+     *     single key
+     */
+    public synchronized void putUser(UserKey user) {
+        String previous = userKeys.get(user.name());
+        if (user.key().equals(previous)) {
+            return;
+        }
+        protocols.users().put(user);
+        userKeys.put(user.name(), user.key());
+        if (previous != null) {
+            closeConnectionsOf(user.name());
+        }
+        syncSettings();
+        LOG.info("port {}: user {} {}", port, user.name(), previous == null ? "added" : "has a new key");
+    }
+
+    /**
+     * Removes a user: new requests under its key are treated as a stranger's, and its open
+     * connections and UDP associations are closed.
+     *
+     * @return false if the port has no such user
+     */
+    public synchronized boolean removeUser(String name) {
+        if (!protocols.users().remove(name)) {
+            return false;
+        }
+        userKeys.remove(name);
+        closeConnectionsOf(name);
+        syncSettings();
+        LOG.info("port {}: user {} removed", port, name);
+        return true;
+    }
+
+    /** Makes the port's users exactly {@code users}, touching only those that change. */
+    synchronized void updateUsers(List<UserKey> users) {
+        Map<String, String> wanted = UserKey.byName(users);
+        // checked first, so that the change is all or nothing
+        MethodKeys.checkServer(settings.method(), settings.password(), wanted);
+        // users that go or change key leave first, so that two users may swap keys
+        for (String name : List.copyOf(userKeys.keySet())) {
+            if (!userKeys.get(name).equals(wanted.get(name))) {
+                removeUser(name);
+            }
+        }
+        wanted.forEach((name, key) -> putUser(new UserKey(name, key)));
+    }
+
+    private void syncSettings() {
+        List<UserKey> users = new ArrayList<>();
+        userKeys.forEach((name, key) -> users.add(new UserKey(name, key)));
+        users.sort((a, b) -> a.name().compareTo(b.name()));
+        settings = settings.withUsers(users);
+    }
+
+    private void closeConnectionsOf(String user) {
+        for (Channel ch : connections) {
+            if (user.equals(ch.attr(USER).get())) {
+                ch.close();
+            }
+        }
+        for (UdpRelay<?> relay : udpRelays) {
+            relay.closeAssociationsOf(user);
+        }
+    }
+
+    /** TCP connections open now (accepted and not yet closed). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** UDP associations open now (a recent value). */
+    public int udpAssociations() {
+        return udpRelays.stream().mapToInt(UdpRelay::associationCount).sum();
+    }
+
+    /** Completes once the port is closed and every connection it accepted has ended. */
+    public CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    /**
+     * Stops accepting at once and closes the UDP relay; open TCP connections may go on for up to
+     * {@code drain}, then whatever is left is closed. Blocks only while the sockets close.
+     *
+     * @return {@link #closed()}
+     */
+    CompletableFuture<Void> close(Duration drain) {
+        synchronized (this) {
+            if (closing) {
+                return closed;
+            }
+            closing = true;
+        }
+        listeners.forEach(TcpListener::close);
+        udpSockets.forEach(s -> s.close().awaitUninterruptibly());
+        if (drain.isZero() || drain.isNegative() || connections.isEmpty()) {
+            closeConnections();
+        } else {
+            LOG.info("port {}: no longer accepting; {} connections may finish within {} s", port,
+                    connections.size(), drain.toSeconds());
+            long deadline = System.nanoTime() + drain.toNanos();
+            waitForDrain(deadline);
+        }
+        return closed;
+    }
+
+    private void waitForDrain(long deadline) {
+        if (connections.isEmpty() || System.nanoTime() >= deadline) {
+            closeConnections();
+            return;
+        }
+        context.io().group().next().schedule(() -> waitForDrain(deadline), 100, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeConnections() {
+        connections.close().addListener(f -> closed.complete(null));
+    }
+
+    /** Closes everything at once, for a failed start. */
+    private void closeNow() {
+        close(Duration.ZERO);
+    }
+
+    @Override
+    public String toString() {
+        return "port " + port + " (" + Objects.requireNonNull(settings).method() + ")";
+    }
+}
