@@ -19,7 +19,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Lifecycle.run("sslocal", options.common,
-                () -> ShadowsocksLocal.start(LocalConfigLoader.load(options, LOG::info)));
+        return Lifecycle.run("sslocal", options.common, () -> {
+            ShadowsocksLocal local = ShadowsocksLocal.start(LocalConfigLoader.load(options, LOG::info));
+            return local::close;
+        });
     }
 }

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
- * Entry point of the runnable jar: {@code java -jar ssjvm.jar ssserver|sslocal|ssurl [options]}. The
+ * Entry point of the runnable jar: {@code java -jar ssjvm.jar ssserver|ssmanager|sslocal|ssurl [options]}. The
  * launchers in {@code bin/} call it. Errors the user can fix are one line and a non-zero exit: 2 for
  * bad flags or config, 1 when the service cannot start.
  */
@@ -22,17 +22,18 @@ public final class Main {
     /** Runs a command; returns the exit code. Long-running commands return when stopped. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (args.length == 0) {
-            err.println("usage: ssjvm.jar <ssserver|sslocal|ssurl> [options]   (each takes --help)");
+            err.println("usage: ssjvm.jar <ssserver|ssmanager|sslocal|ssurl> [options]   (each takes --help)");
             return 2;
         }
         String name = args[0];
         Object command;
         switch (name) {
-            case "ssserver" -> command = new ServerCommand();
+            case "ssserver" -> command = new ServerCommand(Arrays.asList(args), err);
+            case "ssmanager" -> command = new ManagerCommand();
             case "sslocal" -> command = new LocalCommand();
             case "ssurl" -> command = new UrlCommand();
             default -> {
-                err.println("unknown command '" + name + "'; expected ssserver, sslocal or ssurl");
+                err.println("unknown command '" + name + "'; expected ssserver, ssmanager, sslocal or ssurl");
                 return 2;
             }
         }

@@ -1,9 +1,15 @@
 package dev.ssjvm.cli;
 
+import dev.ssjvm.admin.Admin;
+import dev.ssjvm.admin.AdminSettings;
 import dev.ssjvm.cli.config.ServerConfigLoader;
+import dev.ssjvm.cli.config.ServerConfigLoader.ServerConfig;
 import dev.ssjvm.cli.config.ServerOptions;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +24,84 @@ final class ServerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options = new ServerOptions();
 
+    private final List<String> commandLine;
+    private final PrintWriter err;
+
+    /** @param commandLine the jar's whole command line, for {@link Detach} */
+    ServerCommand(List<String> commandLine, PrintWriter err) {
+        this.commandLine = commandLine;
+        this.err = err;
+    }
+
     @Override
     public Integer call() throws Exception {
-        return Lifecycle.run("ssserver", options.common, () -> {
-            ShadowsocksServer server = ShadowsocksServer.start(ServerConfigLoader.load(options, LOG::info));
-            ServerPort first = server.ports().get(0);
+        // started by libev's ss-manager, which waits for the command to return (see Detach)
+        boolean underSsManager = options.managerAddress != null && options.common.pidFile != null;
+        if (underSsManager && !Detach.isChild()) {
+            return Detach.launch(commandLine, options.common.pidFile, err);
+        }
+        return Lifecycle.run("ssserver", options.common, underSsManager, () -> {
+            RunningServer running = RunningServer.start(ServerConfigLoader.load(options, LOG::info),
+                    () -> ServerConfigLoader.load(options, LOG::info).server());
+            if (underSsManager) {
+                LOG.info("detached for ss-manager (--manager-address with -f), pid {} in {}",
+                        ProcessHandle.current().pid(), options.common.pidFile);
+            }
+            ServerPort first = running.server.ports().get(0);
             String listen = first.settings().hosts().get(0);
             String host = listen.equals("0.0.0.0") || listen.equals("::") ? "<this server's address>" : listen;
             LOG.info("ready; connect a client with: sslocal -s {} -p {} -m {} -k <password> -b 127.0.0.1 -l 1080",
                     host, first.port(), first.settings().method());
-            return server;
+            return running;
         });
+    }
+
+    /**
+     * A started server with its admin plane: stopping drains, SIGHUP reloads. ssserver and ssmanager
+     * both run one; they differ only in their config (and so in their admin services).
+     */
+    static final class RunningServer implements Lifecycle.Service {
+        final ShadowsocksServer server;
+        final Admin admin;
+        private final AdminSettings settings;
+
+        private RunningServer(ShadowsocksServer server, Admin admin, AdminSettings settings) {
+            this.server = server;
+            this.admin = admin;
+            this.settings = settings;
+        }
+
+        static RunningServer start(ServerConfig config, Admin.ConfigSource reload) throws IOException {
+            ShadowsocksServer server = ShadowsocksServer.start(config.server());
+            try {
+                return new RunningServer(server, Admin.start(server, config.admin(), config.template(), reload),
+                        config.admin());
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void stop() {
+            LOG.info("stopping: no new connections; open ones may finish within {} s (stop again to end them now)",
+                    settings.drainTimeout().toSeconds());
+            // the server first: the admin plane goes on during the drain (reports, metrics, the state
+            // file), and the state file's last write has the final counts; changes are refused meanwhile
+            server.close(settings.drainTimeout());
+            admin.close();
+        }
+
+        @Override
+        public void reload() {
+            LOG.info("SIGHUP: reloading the configuration");
+            admin.reload();
+        }
+
+        @Override
+        public void close() {
+            admin.close();
+            server.close();
+        }
     }
 }

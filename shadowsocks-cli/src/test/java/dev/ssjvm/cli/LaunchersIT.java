@@ -121,6 +121,39 @@ class LaunchersIT {
     }
 
     @Test
+    void logFileTakesTheLinesInsteadOfStderr() throws Exception {
+        int serverPort = ExternalPeer.freePort();
+        int socksPort = ExternalPeer.freePort();
+        Path serverLog = dir.resolve("var/log/ssserver.log");
+        Path localLog = dir.resolve("sslocal.log");
+        Path config = dir.resolve("local.json");
+        Files.writeString(config, "{\"server\": \"127.0.0.1\", \"server_port\": " + serverPort + ", \"password\": \"secret\","
+                + " \"method\": \"aes-128-gcm\", \"local_port\": " + socksPort + ", \"log_file\": \"" + localLog + "\"}");
+        Launched server = Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + serverPort, "-k", "secret",
+                "-m", "aes-128-gcm", "--log-file", serverLog.toString()).awaitTcp(serverPort);
+        try (Launched local = Launched.start(dir, "sslocal", "-c", config.toString()).awaitTcp(socksPort)) {
+            // the lines come just after the ports open
+            assertThat(awaitLine(serverLog, "ready; connect a client with")).doesNotContain("secret");
+            awaitLine(localLog, "127.0.0.1:" + socksPort);
+            assertThat(server.log() + local.log()).as("nothing on stdout or stderr")
+                    .doesNotContain("ready").doesNotContain("INFO");
+        }
+        server.process.destroy(); // SIGTERM
+        assertThat(server.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(serverLog)).contains("ssserver shutting down");
+        server.close();
+
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "");
+        Launched refused = Launched.start(dir, "ssserver", "-p", "1", "-k", "x", "--log-file",
+                notADirectory.resolve("x.log").toString());
+        assertThat(refused.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(refused.process.exitValue()).isEqualTo(2);
+        assertThat(refused.log().lines().filter(l -> !l.startsWith("building")).toList()).singleElement().asString()
+                .startsWith("ssserver: log file " + notADirectory.resolve("x.log") + ": cannot write");
+        refused.close();
+    }
+
+    @Test
     void brokenConfigIsOneLineNamingFileAndKeyWithExitCode2() throws Exception {
         Path config = dir.resolve("broken.json");
         Files.writeString(config, "{\"server_port\": 8388, \"password\": \"x\", \"method\": \"aes-257-gcm\"}");
@@ -155,11 +188,27 @@ class LaunchersIT {
         decode.close();
     }
 
+    /** The file's text once it has a line containing {@code text} (within 30 s). */
+    private static String awaitLine(Path file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            String content = Files.exists(file) ? Files.readString(file) : "";
+            if (content.lines().anyMatch(l -> l.contains(text))) {
+                return content;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in " + file + ":\n" + content);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static ExternalPeer.Result curl(int socksPort, String url) throws Exception {
         return ExternalPeer.run(60, "curl", "-sS", "--max-time", "10", "--socks5-hostname", "127.0.0.1:" + socksPort, url);
     }
 
     /** A launcher run as its own process; its output goes to a file. */
+    /** A launcher run as its own process; closing it stops that process only. */
     static final class Launched implements AutoCloseable {
         final Process process;
         final Path log;
@@ -196,6 +245,23 @@ class LaunchersIT {
 
         String log() throws IOException {
             return Files.readString(log);
+        }
+
+        /** Sends a signal (HUP, TERM) to this process, the one we started. */
+        void signal(String name) throws Exception {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -" + name).isTrue();
+        }
+
+        /** Waits until the log has {@code count} lines containing {@code text}. */
+        void awaitLog(String text, int count) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (log().lines().filter(l -> l.contains(text)).count() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + text + "' (x" + count + ") in the log:\n" + log());
+                }
+                Thread.sleep(50);
+            }
         }
 
         @Override

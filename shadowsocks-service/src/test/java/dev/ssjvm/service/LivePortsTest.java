@@ -12,6 +12,9 @@ import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.limits.Limits;
+import dev.ssjvm.service.limits.PortLimits;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.ServerMetrics;
@@ -117,6 +120,7 @@ class LivePortsTest {
         assertThat(server.port(port.port())).isSameAs(port);
         assertThat(port.settings().port()).as("the settings name the bound port").isEqualTo(port.port());
 
+        assertThat(port.multiUser()).as("a single-key port").isFalse();
         ShadowsocksLocal local = local(port.port(), AES_128, psk);
         Socket open = openEcho(local);
         roundTrip(open, "first");
@@ -275,6 +279,14 @@ class LivePortsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(port.settings().users()).containsExactly(rekeyed);
         roundTrip(openEcho(alicesNew), "alice, after refused changes");
+
+        // the last user gone: the port still reads identity headers (multi-user for life) and takes users again
+        assertThat(port.removeUser("alice")).isTrue();
+        assertThat(port.settings().users()).isEmpty();
+        assertThat(port.multiUser()).isTrue();
+        assertGetsNowhere(alicesNew, n);
+        port.putUser(rekeyed);
+        roundTrip(openEcho(alicesNew), "alice, back on a port that had no users");
     }
 
     @Test
@@ -460,7 +472,57 @@ class LivePortsTest {
         assertThat(plains.tcpOpen()).isZero();
     }
 
-    // ---- 7. concurrency
+    // ---- 7. reload: the file's changes on top of the run-time ones
+
+    @Test
+    void aReloadAppliesWhatTheFileChangedAndKeepsWhatWasChangedAtRunTime() throws Exception {
+        int n = freePort();
+        String ipsk = Sip022Keys.generatePsk(AES_128);
+        UserKey alice = new UserKey("alice", Sip022Keys.generatePsk(AES_128));
+        UserKey bob = new UserKey("bob", Sip022Keys.generatePsk(AES_128));
+        UserKey carol = new UserKey("carol", Sip022Keys.generatePsk(AES_128));
+        UserKey dave = new UserKey("dave", Sip022Keys.generatePsk(AES_128));
+        PortSettings first = PortSettings.of(HOST, n, AES_128, ipsk).withUsers(List.of(alice, bob));
+        assertThat(server.apply(reloaded(first), Duration.ZERO).added()).containsExactly(n);
+        ServerPort port = server.port(n);
+        port.putUser(carol); // as the manager or the HTTP API would
+        port.updateLimits(port.settings().limits().withUser("carol", new Limits(7, 0, 0, 0, null, null)));
+        ShadowsocksLocal alices = local(n, AES_128, ipsk + ":" + alice.key());
+        Socket alicesOpen = openEcho(alices);
+        roundTrip(alicesOpen, "alice before");
+
+        // the same file again changes nothing, and undoes nothing done at run time
+        ShadowsocksServer.Reload same = server.apply(reloaded(first), Duration.ZERO);
+        assertThat(same.changed()).isEmpty();
+        assertThat(port.settings().users()).extracting(UserKey::name).containsExactly("alice", "bob", "carol");
+        assertThat(port.settings().limits().of("carol").maxConnections()).isEqualTo(7);
+
+        // the file drops bob, adds dave and limits alice: only those change
+        PortSettings second = first.withUsers(List.of(alice, dave))
+                .withLimits(PortLimits.NONE.withUser("alice", new Limits(5, 0, 0, 0, null, null)));
+        assertThat(server.apply(reloaded(second), Duration.ZERO).changed()).containsExactly(n);
+        assertThat(server.port(n)).as("the port keeps running").isSameAs(port);
+        assertThat(port.settings().users()).extracting(UserKey::name).containsExactly("alice", "carol", "dave");
+        assertThat(port.settings().limits().of("alice").maxConnections()).isEqualTo(5);
+        assertThat(port.settings().limits().of("carol").maxConnections()).isEqualTo(7);
+        roundTrip(alicesOpen, "alice across the reload");
+        assertGetsNowhere(local(n, AES_128, ipsk + ":" + bob.key()), n);
+        roundTrip(openEcho(local(n, AES_128, ipsk + ":" + carol.key())), "carol, added at run time");
+        roundTrip(openEcho(local(n, AES_128, ipsk + ":" + dave.key())), "dave, added by the file");
+
+        // a new identity key restarts the port with the file's users only
+        String ipsk2 = Sip022Keys.generatePsk(AES_128);
+        assertThat(server.apply(reloaded(withKey(second, AES_128, ipsk2)), Duration.ZERO).changed()).containsExactly(n);
+        assertThat(server.port(n)).isNotSameAs(port);
+        assertThat(server.port(n).settings().users()).extracting(UserKey::name).containsExactly("alice", "dave");
+        assertClosedByServer(alicesOpen);
+    }
+
+    private ServerSettings reloaded(PortSettings port) {
+        return ProxyStack.serverSettings(AES_128, "unused", dns).ports(List.of(port)).mode(Mode.TCP_AND_UDP).build();
+    }
+
+    // ---- 8. concurrency
 
     @Test
     void concurrentAddsAndRemovesEndWithExactlyTheExpectedPortsAllServing() throws Exception {
@@ -588,7 +650,8 @@ class LivePortsTest {
     }
 
     private static PortSettings withKey(PortSettings s, CipherKind method, String password) {
-        return new PortSettings(s.hosts(), s.port(), method, password, s.users(), s.mode(), s.timeout(), s.remarks());
+        return new PortSettings(s.hosts(), s.port(), method, password, s.users(), s.mode(), s.timeout(), s.remarks(),
+                s.limits());
     }
 
     /** An echo connection to the target through {@code local}, kept open by the test. */

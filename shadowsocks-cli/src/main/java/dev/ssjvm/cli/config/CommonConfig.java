@@ -6,6 +6,7 @@ import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.transport.Transport;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * Reads the settings {@code ssserver} and {@code sslocal} share, for both: every key is read (and so
  * checked) even when a flag overrides it, and the flag wins.
  */
-final class CommonConfig {
+public final class CommonConfig {
     static final int MAX_TIMEOUT = 86_400 * 7;
 
     private CommonConfig() {}
@@ -95,6 +96,7 @@ final class CommonConfig {
             throw new ConfigException("flag --plugin-opts: SIP003 plugins are not supported yet");
         }
         refusePlugin(config);
+        logFile(flags, config);
         if (config.has("user")) {
             throw config.refused("user", "switching to another user is not supported; start the service as that user"
                     + " (systemd: User=)");
@@ -102,6 +104,32 @@ final class CommonConfig {
 
         return new CommonSettings(mode, Duration.ofSeconds(timeout), Duration.ofSeconds(udpTimeout), udpMax,
                 nameServers, ipv6First, noDelay, fastOpen, reusePort, backend, transport, workers);
+    }
+
+    /**
+     * Where the log goes: {@code --log-file}, else the config's {@code log_file}, else {@code null}
+     * (stderr). Logging is set up before the rest of the config is read, so that what reading it says
+     * goes to the log file too: this reads only that key of the file (which {@link #read} reads again,
+     * with all the others).
+     *
+     * @throws ConfigException when the config file cannot be read or {@code log_file} is not a file name
+     */
+    public static Path logFile(CommonOptions flags) throws ConfigException {
+        if (flags.logFile != null || flags.config == null) {
+            return flags.logFile;
+        }
+        return logFile(flags, ConfigObject.read(flags.config));
+    }
+
+    static Path logFile(CommonOptions flags, ConfigObject config) throws ConfigException {
+        String key = config.string("log_file").orElse(null);
+        if (key != null && key.isBlank()) {
+            throw config.invalid("log_file", "expected a file name, got an empty string");
+        }
+        if (flags.logFile != null) {
+            return flags.logFile;
+        }
+        return key == null ? null : Path.of(key);
     }
 
     /** SIP003 plugins are refused wherever they appear, so a config never runs without the plugin it names. */

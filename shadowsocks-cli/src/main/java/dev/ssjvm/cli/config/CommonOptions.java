@@ -69,6 +69,10 @@ public final class CommonOptions {
     @Option(names = {"-f", "--pid-file"}, paramLabel = "FILE", description = "Write the process id to this file.")
     public Path pidFile;
 
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "Log to this file instead of stderr; rolled daily and at 10 MB, gzipped, 7 days kept.")
+    public Path logFile;
+
     @Option(names = {"-v", "--verbose"}, description = "More logging: -v logs every connection, -vv everything.")
     public boolean[] verbose = new boolean[0];
 }

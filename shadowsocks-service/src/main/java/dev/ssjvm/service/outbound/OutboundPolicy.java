@@ -17,11 +17,16 @@ import java.util.stream.Collectors;
  */
 public final class OutboundPolicy {
     private final DnsResolver resolver;
-    private final List<TargetRule> rules;
+    private volatile List<TargetRule> rules;
 
     public OutboundPolicy(DnsResolver resolver, List<TargetRule> rules) {
         this.resolver = resolver;
         this.rules = List.copyOf(rules);
+    }
+
+    /** Replaces the rules (on reload); checks already under way finish under the old ones. */
+    public void rules(List<TargetRule> value) {
+        rules = List.copyOf(value);
     }
 
     /**
@@ -31,8 +36,9 @@ public final class OutboundPolicy {
      * @return the address to use, or a failure with an {@link OutboundRefusal}
      */
     public Future<InetSocketAddress> resolve(EventLoop loop, InetSocketAddress target) {
+        List<TargetRule> rules = this.rules;
         if (!target.isUnresolved()) {
-            OutboundRefusal refusal = check(target);
+            OutboundRefusal refusal = check(target, rules);
             return refusal == null ? loop.newSucceededFuture(target) : loop.newFailedFuture(refusal);
         }
         String host = target.getHostString();
@@ -49,7 +55,7 @@ public final class OutboundPolicy {
                         "cannot resolve " + host + ": " + f.cause().getMessage()));
                 return;
             }
-            OutboundRefusal refusal = check(f.getNow());
+            OutboundRefusal refusal = check(f.getNow(), rules);
             if (refusal == null) {
                 checked.setSuccess(f.getNow());
             } else {
@@ -59,7 +65,7 @@ public final class OutboundPolicy {
         return checked;
     }
 
-    private OutboundRefusal check(InetSocketAddress resolved) {
+    private static OutboundRefusal check(InetSocketAddress resolved, List<TargetRule> rules) {
         InetAddress ip = resolved.getAddress();
         for (TargetRule rule : rules) {
             if (rule.blocksAddress(ip)) {

@@ -27,10 +27,25 @@ public final class Relay {
      */
     public static void start(Channel inbound, Channel outbound, EarlyData early, TrafficMeter meter,
             Class<?>... setupHandlers) {
+        start(inbound, outbound, early, meter, Throttle.NONE, Throttle.NONE, setupHandlers);
+    }
+
+    /**
+     * As {@link #start(Channel, Channel, EarlyData, TrafficMeter, Class[])}, pacing each way.
+     *
+     * @param up paces the reads from {@code inbound}
+     * @param down paces the reads from {@code outbound}
+     */
+    public static void start(Channel inbound, Channel outbound, EarlyData early, TrafficMeter meter, Throttle up,
+            Throttle down, Class<?>... setupHandlers) {
         ChannelPipeline in = inbound.pipeline();
         SetupStage.removeAll(in, setupHandlers);
-        in.addLast("relay", new RelayHandler(outbound, meter, true));
-        outbound.pipeline().addLast("relay", new RelayHandler(inbound, meter, false));
+        RelayHandler fromClient = new RelayHandler(outbound, meter, true, up);
+        RelayHandler fromTarget = new RelayHandler(inbound, meter, false, down);
+        fromClient.partner = fromTarget;
+        fromTarget.partner = fromClient;
+        in.addLast("relay", fromClient);
+        outbound.pipeline().addLast("relay", fromTarget);
         if (meter != TrafficMeter.NONE) {
             inbound.closeFuture().addListener(f -> meter.closed());
         }

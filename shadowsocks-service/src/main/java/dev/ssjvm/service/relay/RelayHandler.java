@@ -14,6 +14,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Back-pressure: when the peer cannot take more, this channel stops reading until the peer
  *       drains ({@code autoRead} follows the peer's writability).
+ *   <li>Pace: a {@link Throttle} (a bandwidth limit) pauses reading here for as long as it says,
+ *       after forwarding what was read; nothing is dropped.
  *   <li>Half-close: end of input here becomes a shutdown of the peer's output once everything before
  *       it is flushed; a channel whose both directions are finished is closed.
  *   <li>Close: when this channel goes away the peer is flushed and closed.
@@ -40,16 +43,23 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
     private final TrafficMeter meter;
     private final boolean fromClient;
+    private final Throttle throttle;
+    /** The handler on the peer channel (same event loop), set by {@link Relay#start}. */
+    RelayHandler partner;
+    /** Reading here is paused by the throttle until its timer runs. */
+    private boolean throttled;
     private boolean draining;
 
     /**
      * @param meter told the size of every buffer read here
      * @param fromClient whether this side is the client's (its reads are "up"), or the target's
+     * @param throttle paces the reads here
      */
-    RelayHandler(Channel peer, TrafficMeter meter, boolean fromClient) {
+    RelayHandler(Channel peer, TrafficMeter meter, boolean fromClient, Throttle throttle) {
         this.peer = peer;
         this.meter = meter;
         this.fromClient = fromClient;
+        this.throttle = throttle;
     }
 
     @Override
@@ -58,12 +68,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof ByteBuf buf) {
-            if (fromClient) {
-                meter.up(buf.readableBytes());
-            } else {
-                meter.down(buf.readableBytes());
-            }
+        int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+        if (fromClient) {
+            meter.up(bytes);
+        } else {
+            meter.down(bytes);
         }
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {
@@ -71,6 +80,28 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
             if (!peer.isWritable()) {
                 ctx.channel().config().setAutoRead(false);
             }
+        }
+        if (throttle != Throttle.NONE) {
+            // every read is paid for, also those of a read loop that goes on after reading was paused
+            long pause = throttle.pauseNanos(bytes);
+            if (pause > 0 && !throttled) {
+                throttled = true;
+                ctx.channel().config().setAutoRead(false);
+                ctx.executor().schedule(() -> resume(ctx), pause, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** The throttle's pause is over: read again, unless more was read meanwhile or the peer is still full. */
+    private void resume(ChannelHandlerContext ctx) {
+        long more = throttle.pauseNanos(0);
+        if (more > 0 && ctx.channel().isActive()) {
+            ctx.executor().schedule(() -> resume(ctx), more, TimeUnit.NANOSECONDS);
+            return;
+        }
+        throttled = false;
+        if (ctx.channel().isActive() && peer.isWritable()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -82,7 +113,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && peer.isActive()) {
+        // the peer may read again, unless its throttle holds it back (its timer resumes it then)
+        if (ctx.channel().isWritable() && peer.isActive() && (partner == null || !partner.throttled)) {
             peer.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();

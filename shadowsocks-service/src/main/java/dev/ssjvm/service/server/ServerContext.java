@@ -16,17 +16,50 @@ import java.time.Duration;
 
 /**
  * What every port of one server shares: the settings, the event loops and resolver, the crypto and
- * replay state, the outbound policy, and where metrics go.
- *
- * @param outboundBind the local address of connections to targets, or {@code null}
+ * replay state, the outbound policy, and where metrics go. The settings change on reload; what is
+ * read from them per connection (handshake and UDP timeouts) follows at once.
  */
-record ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
-        ServerMetrics metrics, InetSocketAddress outboundBind) {
+final class ServerContext {
+    private final ServiceIo io;
+    private final ProtocolContext protocols;
+    private final OutboundPolicy outbound;
+    private final ServerMetrics metrics;
+    private volatile ServerSettings settings;
+    private volatile InetSocketAddress outboundBind;
 
     ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
             ServerMetrics metrics) {
-        this(settings, io, protocols, outbound, metrics, settings.outboundBindAddress() == null
-                ? null : new InetSocketAddress(settings.outboundBindAddress(), 0));
+        this.io = io;
+        this.protocols = protocols;
+        this.outbound = outbound;
+        this.metrics = metrics;
+        settings(settings);
+    }
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    /** Takes reloaded settings (see {@link ShadowsocksServer#apply} for what follows them). */
+    void settings(ServerSettings value) {
+        settings = value;
+        outboundBind = value.outboundBindAddress() == null ? null : new InetSocketAddress(value.outboundBindAddress(), 0);
+    }
+
+    ServiceIo io() {
+        return io;
+    }
+
+    ProtocolContext protocols() {
+        return protocols;
+    }
+
+    OutboundPolicy outbound() {
+        return outbound;
+    }
+
+    ServerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -48,8 +81,9 @@ record ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext prot
         if (!settings.common().noDelay()) { // on by default; setting it again costs a system call per connection
             b.option(ChannelOption.TCP_NODELAY, false);
         }
-        if (outboundBind != null) {
-            b.localAddress(outboundBind);
+        InetSocketAddress bind = outboundBind;
+        if (bind != null) {
+            b.localAddress(bind);
         }
         return b;
     }

@@ -7,6 +7,9 @@ import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.crypto.MethodKeys;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
+import dev.ssjvm.service.limits.PortLimiter;
+import dev.ssjvm.service.limits.PortLimits;
+import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
@@ -18,6 +21,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +51,15 @@ public final class ServerPort {
     private final ServerContext context;
     private final ServerProtocols protocols;
     private final Mode mode;
-    private final Duration timeout;
+    private volatile Duration timeout;
     private final RecvByteBufAllocator targetReads;
     private final ChannelGroup connections;
     private final List<TcpListener> listeners = new ArrayList<>();
     private final List<Channel> udpSockets = new ArrayList<>();
     private final List<UdpRelay<?>> udpRelays = new ArrayList<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final PortLimiter limiter;
+    private ScheduledFuture<?> sweeper;
     private final Map<String, String> userKeys = new HashMap<>(); // guarded by this
     private volatile PortSettings settings;
     private volatile int port;
@@ -70,6 +77,7 @@ public final class ServerPort {
         this.connections = context.io().newChannelGroup("port-" + settings.port());
         this.port = settings.port();
         settings.users().forEach(u -> userKeys.put(u.name(), u.key()));
+        this.limiter = new PortLimiter(settings.limits(), Clock.systemUTC(), this::exhausted);
     }
 
     /**
@@ -80,38 +88,73 @@ public final class ServerPort {
      */
     void start() throws IOException {
         ServiceIo io = context.io();
-        ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(context.settings().common().noDelay(),
-                context.settings().common().reusePort(), context.settings().common().fastOpen(), null);
-        // the UDP protocol's state (session ciphers) is confined to one loop: every UDP socket of the port uses it
-        EventLoop udpLoop = io.group().next();
-        try {
-            for (String host : settings.hosts()) {
-                InetSocketAddress address = new InetSocketAddress(host, port);
-                if (mode.tcp()) {
-                    TcpListener listener = io.bindTcp(address, options, connections, this::initConnection);
-                    listeners.add(listener);
-                    port = listener.address().getPort();
-                    address = listener.address();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                bind(io);
+                break;
+            } catch (IOException | RuntimeException e) {
+                unbind();
+                // port 0 (tests) lets the kernel pick a TCP port whose UDP twin may be taken: pick again
+                if (settings.port() != 0 || attempt == 5 || !(e instanceof IOException)) {
+                    closeNow();
+                    throw e;
                 }
-                if (mode.udp()) {
-                    UdpRelay<?> relay = newUdpRelay(protocols.udp());
-                    Channel socket = io.bindUdp(address, relay, udpLoop);
-                    udpRelays.add(relay);
-                    udpSockets.add(socket);
-                    port = ((InetSocketAddress) socket.localAddress()).getPort();
-                }
+                port = 0;
             }
-        } catch (IOException | RuntimeException e) {
-            closeNow();
-            throw e;
         }
         synchronized (this) {
             // configured as 0: from now on the settings name the port it runs on, so that they can be
             // given back to replace() and reach this port
             settings = settings.withPort(port);
         }
+        sweeper = io.group().next().scheduleAtFixedRate(limiter::sweep, 1, 1, TimeUnit.SECONDS);
         LOG.info("port {}: {} on {}{}", port, settings.method(), describeSockets(),
                 settings.multiUser() ? ", " + userKeys.size() + " users" : "");
+    }
+
+    private void bind(ServiceIo io) throws IOException {
+        ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(context.settings().common().noDelay(),
+                context.settings().common().reusePort(), context.settings().common().fastOpen(), null);
+        // the UDP protocol's state (session ciphers) is confined to one loop: every UDP socket of the port uses it
+        EventLoop udpLoop = io.group().next();
+        for (String host : settings.hosts()) {
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (mode.tcp()) {
+                TcpListener listener = io.bindTcp(address, options, connections, this::initConnection);
+                listeners.add(listener);
+                port = listener.address().getPort();
+                address = listener.address();
+            }
+            if (mode.udp()) {
+                UdpRelay<?> relay = newUdpRelay(protocols.udp());
+                Channel socket = io.bindUdp(address, relay, udpLoop);
+                udpRelays.add(relay);
+                udpSockets.add(socket);
+                port = ((InetSocketAddress) socket.localAddress()).getPort();
+            }
+        }
+    }
+
+    /** Undoes a bind that failed halfway. */
+    private void unbind() {
+        listeners.forEach(TcpListener::close);
+        listeners.clear();
+        udpSockets.forEach(s -> s.close().awaitUninterruptibly());
+        udpSockets.clear();
+        udpRelays.clear();
+    }
+
+    /** A limit ran out mid-life (quota used up, expiry come): the user's (or the port's) connections end. */
+    private void exhausted(String user, Refusal why) {
+        LOG.info("port {}: {} {}; closing its connections", port, user == null ? "the port" : "user " + user,
+                why == Refusal.QUOTA ? "used up its quota" : why == Refusal.EXPIRED ? "expired" : why);
+        context.metrics().limitHit(port, user, why);
+        if (user == null) {
+            connections.close();
+            udpRelays.forEach(UdpRelay::closeAllAssociations);
+        } else {
+            closeConnectionsOf(user);
+        }
     }
 
     /** The relay of one UDP socket, typed by its protocol's packet state. */
@@ -149,8 +192,37 @@ public final class ServerPort {
         return mode;
     }
 
+    /**
+     * Whether requests name a user (SIP023 identity headers). Fixed for the life of the port, and still
+     * true when every user has been removed (then nobody gets in until a user is added), whereas
+     * {@code settings().multiUser()} follows the user list.
+     */
+    public boolean multiUser() {
+        return protocols.users().multiUser();
+    }
+
     public Duration timeout() {
         return timeout;
+    }
+
+    /** A new idle timeout (a reload changed the server's default): new connections take it. */
+    void timeout(Duration value) {
+        timeout = value;
+    }
+
+    /** The limits of this port and its users, enforced. */
+    public PortLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Takes new limits for the port and its users; connections of a user the new limits refuse
+     * (expired, over quota) are closed, the others go on at the new rates.
+     */
+    public synchronized void updateLimits(PortLimits limits) {
+        limiter.update(limits);
+        settings = settings.withLimits(limits);
+        LOG.info("port {}: limits updated", port);
     }
 
     /** Read sizes for this port's targets, in whole chunks of its protocol. */
@@ -207,6 +279,11 @@ public final class ServerPort {
         }
         userKeys.remove(name);
         closeConnectionsOf(name);
+        if (settings.limits().users().containsKey(name)) {
+            PortLimits limits = settings.limits().withoutUser(name);
+            limiter.update(limits);
+            settings = settings.withLimits(limits);
+        }
         syncSettings();
         LOG.info("port {}: user {} removed", port, name);
         return true;
@@ -271,6 +348,9 @@ public final class ServerPort {
                 return closed;
             }
             closing = true;
+        }
+        if (sweeper != null) {
+            sweeper.cancel(false);
         }
         listeners.forEach(TcpListener::close);
         udpSockets.forEach(s -> s.close().awaitUninterruptibly());

@@ -3,8 +3,11 @@ package dev.ssjvm.service.server;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.ProtocolViolation;
 import dev.ssjvm.core.protocol.ProxyRequest;
+import dev.ssjvm.service.limits.PortLimiter;
+import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.ServerMetrics;
+import dev.ssjvm.service.metrics.TrafficMeter;
 import dev.ssjvm.service.outbound.OutboundRefusal;
 import dev.ssjvm.service.relay.Relay;
 import dev.ssjvm.service.relay.SetupStage;
@@ -39,6 +42,7 @@ final class ServerRequestHandler extends SetupStage {
     private boolean violated;
     private boolean failureReported;
     private Channel outbound;
+    private PortLimiter.Ticket ticket;
 
     ServerRequestHandler(ServerPort port, ServerContext context) {
         this.port = port;
@@ -52,12 +56,38 @@ final class ServerRequestHandler extends SetupStage {
             if (proxyRequest.user() != null) {
                 ctx.channel().attr(ServerPort.USER).set(proxyRequest.user());
             }
-            resolve(ctx, proxyRequest.target());
+            if (admit(ctx)) {
+                resolve(ctx, proxyRequest.target());
+            }
         } else if (msg instanceof ByteBuf buf && request != null && !violated) {
             keepEarly(ctx, buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * Takes a connection slot from the limits. A user (or port) that is expired or over quota is
+     * treated as a stranger: the connection drains until the handshake deadline, as with a wrong key.
+     * One over its connection limit is known to hold the key, and is closed at once.
+     */
+    private boolean admit(ChannelHandlerContext ctx) {
+        Refusal[] why = new Refusal[1];
+        ticket = port.limiter().admit(request.user(), why);
+        if (ticket != null) {
+            ctx.channel().closeFuture().addListener(f -> ticket.release());
+            return true;
+        }
+        context.metrics().limitHit(port.port(), request.user(), why[0]);
+        report(Failure.LIMITED);
+        if (why[0] == Refusal.CONNECTIONS) {
+            LOG.debug("{} user {}: connection limit reached", ctx.channel().remoteAddress(), request.user());
+            ctx.close();
+        } else {
+            LOG.debug("{} user {}: {}; treated as a stranger", ctx.channel().remoteAddress(), request.user(), why[0]);
+            drain(ctx);
+        }
+        return false;
     }
 
     private void resolve(ChannelHandlerContext ctx, InetSocketAddress target) {
@@ -111,8 +141,10 @@ final class ServerRequestHandler extends SetupStage {
                 ctx.close();
                 return;
             }
-            Relay.start(ctx.channel(), f.channel(), early, context.metrics().tcpOpened(port.port(), request.user()),
-                    HandshakeDeadline.class, ServerRequestHandler.class);
+            TrafficMeter meter = TrafficMeter.both(context.metrics().tcpOpened(port.port(), request.user()),
+                    port.limiter().quotaMeter(request.user()));
+            Relay.start(ctx.channel(), f.channel(), early, meter, ticket.up(), ticket.down(), HandshakeDeadline.class,
+                    ServerRequestHandler.class);
         });
     }
 
@@ -126,17 +158,22 @@ final class ServerRequestHandler extends SetupStage {
                 case REPLAY -> Failure.REPLAY;
                 case MALFORMED -> Failure.MALFORMED;
             });
-            violated = true;
-            early.release();
-            if (outbound != null) {
-                outbound.close();
-            }
-            ctx.channel().config().setAutoRead(true); // keep reading so the drain goes on
+            drain(ctx);
         } else if (evt == HandshakeDeadline.EXPIRED) {
             report(Failure.TIMEOUT);
         } else {
             super.userEventTriggered(ctx, evt);
         }
+    }
+
+    /** From now on the connection's input is read and dropped until the handshake deadline closes it. */
+    private void drain(ChannelHandlerContext ctx) {
+        violated = true;
+        early.release();
+        if (outbound != null) {
+            outbound.close();
+        }
+        ctx.channel().config().setAutoRead(true); // keep reading so the drain goes on
     }
 
     /** Before a complete request, the end of input closes: whatever was sent, as probing requires. */

@@ -5,6 +5,7 @@ import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.core.replay.ReplayProtection;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.metrics.ServerMetrics;
@@ -18,7 +19,10 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,13 +48,14 @@ public final class ShadowsocksServer implements Closeable {
     /** By port number; insertion order is start order, for {@link #tcpAddresses()}. */
     private final Map<Integer, ServerPort> ports = new ConcurrentHashMap<>();
     private final List<ServerPort> order = new CopyOnWriteArrayList<>(); // changed under the lock, read without
+    /** The port numbers the settings name (as opposed to ports added at run time); guarded by this. */
+    private final Set<Integer> configured = new HashSet<>();
     private boolean closed; // guarded by this
 
     private ShadowsocksServer(ServerSettings settings, ServerMetrics metrics) {
         this.io = new ServiceIo("ssserver", settings.common());
         AeadFactory crypto = AeadFactory.preferringIfNamed(settings.common().cryptoBackend());
-        List<TargetRule> rules = settings.forbidden().isEmpty() ? List.of()
-                : List.of(TargetRule.addresses("forbidden_ip", settings.forbidden()));
+        List<TargetRule> rules = rules(settings);
         this.context = new ServerContext(settings, io,
                 new ProtocolContext(crypto, ReplayProtection.forServer(Clock.systemUTC())),
                 new OutboundPolicy(io.resolver(), rules), ServerMetrics.both(traffic, metrics));
@@ -74,7 +79,7 @@ public final class ShadowsocksServer implements Closeable {
         ShadowsocksServer server = new ShadowsocksServer(settings, metrics);
         try {
             for (PortSettings port : settings.ports()) {
-                server.add(port);
+                server.configured.add(server.add(port).port());
             }
         } catch (RuntimeException | IOException e) {
             server.close();
@@ -154,8 +159,10 @@ public final class ShadowsocksServer implements Closeable {
         if (running == null) {
             return addLocked(settings);
         }
-        if (running.settings().differsOnlyInUsers(settings)) {
-            running.updateUsers(settings.users());
+        // running.multiUser(), not its settings': a multi-user port whose users are all gone stays one
+        if (running.settings().differsOnlyInUsersOrLimits(settings) && running.multiUser() == settings.multiUser()
+                && context.settings().modeOf(settings) == running.mode()) {
+            updateInPlace(running, settings);
             return running;
         }
         // refuse unusable settings before touching the running port
@@ -164,12 +171,127 @@ public final class ShadowsocksServer implements Closeable {
         return addLocked(settings);
     }
 
+    private static void updateInPlace(ServerPort running, PortSettings settings) {
+        running.updateUsers(settings.users());
+        if (!running.settings().limits().equals(settings.limits())) {
+            running.updateLimits(settings.limits());
+        }
+    }
+
+    /** What a reload changed, and what it could not change while running. */
+    public record Reload(List<Integer> added, List<Integer> removed, List<Integer> changed, List<String> needRestart) {}
+
+    /**
+     * Applies reloaded settings: the configured ports that are gone are removed (their connections
+     * may finish for up to {@code drain}), new ones are added, changed ones replaced, and the outbound
+     * rules and the timeouts read per connection follow. A change of users or limits only is made live,
+     * and only what the file changed since the last time is applied (see {@link ConfigChange}), so
+     * users added or re-keyed at run time (manager, API) stay; a port the file did not change is not
+     * touched. Ports added at run time and not named in the settings are left alone. Settings
+     * bound at start (transport, workers, DNS, crypto, socket options) are reported in
+     * {@link Reload#needRestart()}.
+     *
+     * @throws IllegalArgumentException if a port's keys are unusable; then nothing changes
+     * @throws IOException if a new port cannot be bound; the changes before it stand
+     */
+    public Reload apply(ServerSettings next, Duration drain) throws IOException {
+        requireOffLoop();
+        synchronized (this) {
+            requireOpen();
+            for (PortSettings p : next.ports()) { // all or nothing, before anything changes
+                MethodKeys.checkServer(p.method(), p.password(), UserKey.byName(p.users()));
+            }
+            ServerSettings previous = context.settings();
+            List<String> needRestart = restartNeeded(previous, next);
+            context.settings(next);
+            context.outbound().rules(rules(next));
+            Set<Integer> wanted = new HashSet<>();
+            next.ports().forEach(p -> wanted.add(p.port()));
+            List<Integer> removed = new ArrayList<>();
+            for (Integer number : Set.copyOf(configured)) {
+                if (!wanted.contains(number) && removeLocked(number, drain) != null) {
+                    removed.add(number);
+                }
+            }
+            List<Integer> added = new ArrayList<>();
+            List<Integer> changed = new ArrayList<>();
+            Map<Integer, PortSettings> before = new HashMap<>();
+            previous.ports().forEach(p -> before.put(p.port(), p));
+            for (PortSettings p : next.ports()) {
+                ServerPort running = ports.get(p.port());
+                PortSettings was = configured.contains(p.port()) ? before.get(p.port()) : null;
+                boolean sameMode = next.modeOf(p).equals(running == null ? null : running.mode());
+                if (running == null) {
+                    addLocked(p);
+                    added.add(p.port());
+                } else if (sameMode && (was == null ? running.settings() : was).equals(p)) {
+                    running.timeout(next.timeoutOf(p)); // the file did not change it: run-time changes stay
+                } else if (sameMode && running.settings().differsOnlyInUsersOrLimits(p)
+                        && running.multiUser() == p.multiUser() && (was == null || was.differsOnlyInUsersOrLimits(p))) {
+                    updateInPlace(running, was == null ? p : ConfigChange.onto(running.settings(), was, p));
+                    running.timeout(next.timeoutOf(p));
+                    changed.add(p.port());
+                } else {
+                    List<String> dropped = ConfigChange.runTimeUsers(running.settings(), was);
+                    if (!dropped.isEmpty() && !p.users().isEmpty()) {
+                        LOG.warn("reload: port {} restarts; users added at run time are dropped: {}", p.port(), dropped);
+                    }
+                    removeLocked(p.port(), drain);
+                    addLocked(p);
+                    changed.add(p.port());
+                }
+            }
+            configured.clear();
+            configured.addAll(wanted);
+            needRestart.forEach(s -> LOG.warn("reload: {} changed; it takes effect at the next start", s));
+            return new Reload(added, removed, changed, needRestart);
+        }
+    }
+
+    private static List<TargetRule> rules(ServerSettings settings) {
+        return settings.forbidden().isEmpty() ? List.of()
+                : List.of(TargetRule.addresses("forbidden_ip", settings.forbidden()));
+    }
+
+    private static List<String> restartNeeded(ServerSettings a, ServerSettings b) {
+        CommonSettings x = a.common();
+        CommonSettings y = b.common();
+        List<String> out = new ArrayList<>();
+        if (!x.transport().equals(y.transport())) {
+            out.add("transport");
+        }
+        if (x.workerThreads() != y.workerThreads()) {
+            out.add("workers");
+        }
+        if (!x.nameServers().equals(y.nameServers()) || x.ipv6First() != y.ipv6First()) {
+            out.add("nameserver / ipv6_first");
+        }
+        if (!java.util.Objects.equals(x.cryptoBackend(), y.cryptoBackend())) {
+            out.add("crypto_backend");
+        }
+        if (x.noDelay() != y.noDelay() || x.fastOpen() != y.fastOpen() || x.reusePort() != y.reusePort()) {
+            out.add("no_delay / fast_open / reuse_port (for ports that stay)");
+        }
+        if (x.udpMaxAssociations() != y.udpMaxAssociations()) {
+            out.add("udp_max_associations (for ports that stay)");
+        }
+        return out;
+    }
+
+    /** The settings the server runs with now (a reload replaces them). */
+    public ServerSettings settings() {
+        return context.settings();
+    }
+
     /** The port with this number, or {@code null}. */
     public ServerPort port(int number) {
         return ports.get(number);
     }
 
-    /** The running ports, in the order they started. */
+    /**
+     * The running ports, in the order they started; once the server is closing, the ports it had then
+     * (draining, then closed).
+     */
     public List<ServerPort> ports() {
         return List.copyOf(order);
     }
@@ -240,9 +362,9 @@ public final class ShadowsocksServer implements Closeable {
             for (ServerPort port : order) {
                 closing.add(port.close(drain));
             }
+            // the ports stay listed (draining, then closed), so that what reads them at the end
+            // (metrics during the drain, the state file's last write) still finds them
             closed = true;
-            ports.clear();
-            order.clear();
         }
         try {
             CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))

@@ -39,7 +39,8 @@ final class UdpAssociation<S> {
         this.client = client;
         this.session = session;
         this.user = user;
-        this.meter = port.context().metrics().udpOpened(port.port(), user);
+        this.meter = TrafficMeter.both(port.context().metrics().udpOpened(port.port(), user),
+                port.limiter().quotaMeter(user));
         this.socket = new AssociationSocket(port.context().io(), relay.listener().eventLoop(),
                 port.context().settings().common().udpTimeout(), this::replied, () -> {
                     relay.forget(this);

@@ -3,6 +3,7 @@ package dev.ssjvm.service.server;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.ClientPacket;
 import dev.ssjvm.core.protocol.UdpServerProtocol;
+import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.ServerMetrics;
 import dev.ssjvm.service.udp.AssociationsHandler;
@@ -60,6 +61,13 @@ final class UdpRelay<S> extends AssociationsHandler<Object, UdpAssociation<S>> {
         Object key = packet.sessionKey() != null ? packet.sessionKey() : client;
         UdpAssociation<S> association = associations.get(key);
         if (association == null) {
+            Refusal refused = port.limiter().check(packet.user());
+            if (refused != null) { // expired or over quota: as a stranger's packet
+                packet.release();
+                dropped(packet.user(), Failure.LIMITED);
+                port.context().metrics().limitHit(port.port(), packet.user(), refused);
+                return;
+            }
             association = new UdpAssociation<>(this, key, client, protocol.newSession(packet), packet.user());
             associations.put(key, association);
             LOG.debug("udp: new association for {}", client);
@@ -75,6 +83,13 @@ final class UdpRelay<S> extends AssociationsHandler<Object, UdpAssociation<S>> {
     /** Called by an association when it closes (idle, evicted or failed). */
     void forget(UdpAssociation<S> association) {
         associations.remove(association.key(), association);
+    }
+
+    /** Closes every association (on the relay's loop). */
+    void closeAllAssociations() {
+        if (listener != null) {
+            listener.eventLoop().execute(associations::closeAll);
+        }
     }
 
     /** Closes the associations of a user who was removed (on the relay's loop). */

@@ -1,6 +1,9 @@
 package dev.ssjvm.service.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.ssjvm.service.limits.Refusal;
 
 import dev.ssjvm.service.metrics.ServerMetrics.Protocol;
 import dev.ssjvm.service.metrics.TrafficStats.PortTotals;
@@ -92,6 +95,24 @@ class TrafficStatsTest {
                 .containsEntry(Failure.AUTHENTICATION, 0L);
         assertThat(port.udpDropped()).isEqualTo(2);
         assertThat(stats.ofPort(2000).udpDropped()).isEqualTo(1);
+        assertThat(port.tcpFailuresByUser()).as("TCP failures that named a user, and only those")
+                .containsOnlyKeys("alice");
+        assertThat(port.tcpFailuresByUser().get("alice")).containsExactly(entry(Failure.BLOCKED_TARGET, 1L));
+    }
+
+    @Test
+    void limitHitsCountPerPortAndPerNamedUser() {
+        stats.limitHit(1000, "bob", Refusal.CONNECTIONS);
+        stats.limitHit(1000, "bob", Refusal.CONNECTIONS);
+        stats.limitHit(1000, "carol", Refusal.QUOTA);
+        stats.limitHit(1000, null, Refusal.EXPIRED);
+
+        PortTotals port = stats.ofPort(1000);
+        assertThat(port.limitHits()).containsEntry(Refusal.CONNECTIONS, 2L).containsEntry(Refusal.QUOTA, 1L)
+                .containsEntry(Refusal.EXPIRED, 1L);
+        assertThat(port.limitHitsByUser()).containsOnlyKeys("bob", "carol");
+        assertThat(port.limitHitsByUser().get("bob")).containsExactly(entry(Refusal.CONNECTIONS, 2L));
+        assertThat(port.limitHitsByUser().get("carol")).containsExactly(entry(Refusal.QUOTA, 1L));
     }
 
     @Test

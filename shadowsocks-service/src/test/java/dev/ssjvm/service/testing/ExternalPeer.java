@@ -42,12 +42,19 @@ public final class ExternalPeer implements AutoCloseable {
                 return candidate.toString();
             }
         }
-        String message = binary + " is not installed (apt-get install the peer packages; see .ci/run)";
+        missing(binary + " is not installed (apt-get install the peer packages; see .ci/run)");
+        return null;
+    }
+
+    /**
+     * A peer the test needs is not there (a binary, or a library of one): skips the test, or fails it
+     * when {@code SSJVM_REQUIRE_PEERS=1}. Never returns normally.
+     */
+    public static void missing(String message) {
         if ("1".equals(System.getenv("SSJVM_REQUIRE_PEERS"))) {
             fail(message + ", and SSJVM_REQUIRE_PEERS=1 forbids skipping");
         }
         Assumptions.abort(message);
-        return null;
     }
 
     public static ExternalPeer start(String... command) throws IOException {
