@@ -16,7 +16,6 @@ import dev.ssjvm.service.testing.TestData;
 import dev.ssjvm.service.testing.TestTarget;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -87,20 +86,6 @@ class OperationsIT {
         return s;
     }
 
-    private static long read(InputStream in, MessageDigest sha, long limit) throws IOException {
-        byte[] buf = new byte[65536];
-        long count = 0;
-        while (count < limit) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, limit - count));
-            if (n < 0) {
-                break;
-            }
-            sha.update(buf, 0, n);
-            count += n;
-        }
-        return count;
-    }
-
     private static boolean echoes(ShadowsocksLocal local, TestTarget target) throws IOException {
         try (Socket s = Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port())) {
             s.setSoTimeout(5_000);
@@ -130,7 +115,7 @@ class OperationsIT {
 
         Socket download = startDownload(alices, target, HUNDRED_MB);
         MessageDigest sha = TestData.sha256();
-        assertThat(read(download.getInputStream(), sha, 10_000_000)).isEqualTo(10_000_000);
+        assertThat(TestData.read(download.getInputStream(), sha, 10_000_000)).isEqualTo(10_000_000);
 
         Files.writeString(file, config(port, ipsk, "alice", alice, "carol", carol));
         server.signal("HUP");
@@ -146,7 +131,7 @@ class OperationsIT {
         server.awaitLog("reload refused", 1);
         assertThat(echoes(carols, target)).isTrue();
 
-        assertThat(read(download.getInputStream(), sha, HUNDRED_MB)).isEqualTo(HUNDRED_MB - 10_000_000);
+        assertThat(TestData.read(download.getInputStream(), sha, HUNDRED_MB)).isEqualTo(HUNDRED_MB - 10_000_000);
         assertThat(sha.digest()).as("alice's download across both reloads").isEqualTo(TestData.streamHash(HUNDRED_MB));
         assertThat(server.log()).doesNotContain(ipsk).doesNotContain(alice).doesNotContain(carol);
     }
@@ -168,7 +153,7 @@ class OperationsIT {
         out.writeLong(size);
         out.flush();
         MessageDigest sha = TestData.sha256();
-        assertThat(read(download.getInputStream(), sha, 5_000_000)).isEqualTo(5_000_000);
+        assertThat(TestData.read(download.getInputStream(), sha, 5_000_000)).isEqualTo(5_000_000);
 
         server.signal("TERM");
         // "stopping: ..." comes before the listeners close; "no longer accepting" once they are closed
@@ -176,7 +161,7 @@ class OperationsIT {
         assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2_000))
                 .as("a new connection is refused while draining").isInstanceOf(ConnectException.class);
         assertThat(server.process.isAlive()).as("still serving the open transfer").isTrue();
-        assertThat(read(download.getInputStream(), sha, size)).isEqualTo(size - 5_000_000);
+        assertThat(TestData.read(download.getInputStream(), sha, size)).isEqualTo(size - 5_000_000);
         assertThat(sha.digest()).isEqualTo(TestData.streamHash(size));
         download.close();
         assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).as("exits once drained").isTrue();

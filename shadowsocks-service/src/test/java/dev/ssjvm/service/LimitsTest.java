@@ -16,6 +16,7 @@ import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.Await;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,10 +156,10 @@ class LimitsTest {
         three.getOutputStream().write(new byte[] {'E', 1});
         assertThat(readToEnd(three)).as("the third connection is closed, never relayed").isEmpty();
         assertThat(target.accepted()).isEqualTo(accepted);
-        awaitTrue(() -> server.traffic().ofPort(port.port()).limitHits().get(Refusal.CONNECTIONS) == 1, "counted");
+        Await.until(() -> server.traffic().ofPort(port.port()).limitHits().get(Refusal.CONNECTIONS) == 1, "counted");
         roundTrip(one, 2);
         two.close();
-        awaitTrue(() -> port.limiter().connections("bob") == 1, "a slot is free again");
+        Await.until(() -> port.limiter().connections("bob") == 1, "a slot is free again");
         roundTrip(echo(bob), 3);
     }
 
@@ -218,14 +218,7 @@ class LimitsTest {
     }
 
     private void upload(ShadowsocksLocal local, long size) throws IOException {
-        Socket s = connect(local);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        out.writeByte('U');
-        out.writeLong(size);
-        TestData.stream(size, out);
-        out.flush();
-        s.setSoTimeout(10_000);
-        assertThat(s.getInputStream().readNBytes(32)).isEqualTo(TestData.streamHash(size));
+        TestTarget.upload(connect(local), size);
     }
 
     /** As a stranger: the target never sees the connection, which ends silently at the deadline. */
@@ -243,16 +236,6 @@ class LimitsTest {
             return s.getInputStream().readAllBytes();
         } catch (SocketException | SocketTimeoutException e) {
             return new byte[0];
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.ssjvm.service.metrics.ServerMetrics;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.Await;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
@@ -31,7 +32,6 @@ import dev.ssjvm.service.testing.TestTarget;
 import dev.ssjvm.service.testing.UdpEcho;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -40,7 +40,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +56,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -123,7 +121,7 @@ class LivePortsTest {
         assertThat(port.multiUser()).as("a single-key port").isFalse();
         ShadowsocksLocal local = local(port.port(), AES_128, psk);
         Socket open = openEcho(local);
-        roundTrip(open, "first");
+        TestTarget.roundTrip(open, "first");
         assertUdpEchoes(local);
         InetSocketAddress address = port.tcpAddresses().get(0);
 
@@ -153,7 +151,7 @@ class LivePortsTest {
             out.writeLong(size);
             out.flush();
             MessageDigest sha = TestData.sha256();
-            long got = read(s.getInputStream(), sha, 1024 * 1024);
+            long got = TestData.read(s.getInputStream(), sha, 1024 * 1024);
             assertThat(got).isEqualTo(1024 * 1024);
 
             // the drain is long, so closed() completing below is the transfer ending, not the deadline
@@ -164,7 +162,7 @@ class LivePortsTest {
             assertThat(port.closed()).isNotDone();
             assertThat(port.openConnections()).isEqualTo(1);
 
-            got += read(s.getInputStream(), sha, Long.MAX_VALUE);
+            got += TestData.read(s.getInputStream(), sha, Long.MAX_VALUE);
             assertThat(got).isEqualTo(size);
             assertThat(sha.digest()).as("download hash across the removal").isEqualTo(TestData.streamHash(size));
         }
@@ -190,7 +188,7 @@ class LivePortsTest {
         assertGetsNowhere(strangers, n);
 
         Socket bobsOpen = openEcho(bobs);
-        roundTrip(bobsOpen, "bob before");
+        TestTarget.roundTrip(bobsOpen, "bob before");
         SocksUdpClient bobsUdp = udpClient(bobs);
         assertUdpEchoes(bobsUdp);
         SocksUdpClient alicesUdp = udpClient(alices);
@@ -204,7 +202,7 @@ class LivePortsTest {
             out.writeLong(size);
             out.flush();
             MessageDigest sha = TestData.sha256();
-            long got = read(transfer.getInputStream(), sha, 1024 * 1024);
+            long got = TestData.read(transfer.getInputStream(), sha, 1024 * 1024);
 
             // the settings the port reports, given back with other users: the port keeps running
             ServerPort after = server.replace(port.settings().withUsers(List.of(alice, carol)), Duration.ZERO);
@@ -215,10 +213,10 @@ class LivePortsTest {
 
             // bob's connection and association are closed; alice's stay
             assertClosedByServer(bobsOpen);
-            awaitTrue(() -> port.udpAssociations() == 1, "bob's association closed");
+            Await.until(() -> port.udpAssociations() == 1, "bob's association closed");
             assertUdpEchoes(alicesUdp);
 
-            got += read(transfer.getInputStream(), sha, Long.MAX_VALUE);
+            got += TestData.read(transfer.getInputStream(), sha, Long.MAX_VALUE);
             assertThat(got).isEqualTo(size);
             assertThat(sha.digest()).as("alice's download across the change").isEqualTo(TestData.streamHash(size));
         }
@@ -226,9 +224,9 @@ class LivePortsTest {
         // bob is now a stranger, exactly; carol is welcome
         assertGetsNowhere(bobs, n);
         assertGetsNowhere(strangers, n);
-        roundTrip(openEcho(carols), "carol");
+        TestTarget.roundTrip(openEcho(carols), "carol");
         assertUdpEchoes(carols);
-        roundTrip(openEcho(alices), "alice again");
+        TestTarget.roundTrip(openEcho(alices), "alice again");
     }
 
     // ---- 3. the same on the port directly, and re-keying
@@ -247,18 +245,18 @@ class LivePortsTest {
         port.putUser(bob);
         assertThat(port.settings().users()).extracting(UserKey::name).containsExactly("alice", "bob");
         Socket alicesOpen = openEcho(alices);
-        roundTrip(alicesOpen, "alice");
+        TestTarget.roundTrip(alicesOpen, "alice");
         Socket bobsOpen = openEcho(bobs);
-        roundTrip(bobsOpen, "bob");
+        TestTarget.roundTrip(bobsOpen, "bob");
         assertUdpEchoes(bobs);
 
         // the same key again is no change: bob's connection stays
         port.putUser(bob);
-        roundTrip(bobsOpen, "bob still");
+        TestTarget.roundTrip(bobsOpen, "bob still");
 
         assertThat(port.removeUser("bob")).isTrue();
         assertClosedByServer(bobsOpen);
-        roundTrip(alicesOpen, "alice untouched");
+        TestTarget.roundTrip(alicesOpen, "alice untouched");
         assertGetsNowhere(bobs, n);
         assertThat(port.removeUser("bob")).as("no such user any more").isFalse();
         assertThat(port.settings().users()).extracting(UserKey::name).containsExactly("alice");
@@ -268,7 +266,7 @@ class LivePortsTest {
         port.putUser(rekeyed);
         assertClosedByServer(alicesOpen);
         ShadowsocksLocal alicesNew = local(n, AES_128, ipsk + ":" + rekeyed.key());
-        roundTrip(openEcho(alicesNew), "alice, new key");
+        TestTarget.roundTrip(openEcho(alicesNew), "alice, new key");
         assertUdpEchoes(alicesNew);
         assertGetsNowhere(alices, n);
         assertThat(port.settings().users()).containsExactly(rekeyed);
@@ -278,7 +276,7 @@ class LivePortsTest {
         assertThatThrownBy(() -> port.putUser(new UserKey("eve", rekeyed.key())))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(port.settings().users()).containsExactly(rekeyed);
-        roundTrip(openEcho(alicesNew), "alice, after refused changes");
+        TestTarget.roundTrip(openEcho(alicesNew), "alice, after refused changes");
 
         // the last user gone: the port still reads identity headers (multi-user for life) and takes users again
         assertThat(port.removeUser("alice")).isTrue();
@@ -286,7 +284,7 @@ class LivePortsTest {
         assertThat(port.multiUser()).isTrue();
         assertGetsNowhere(alicesNew, n);
         port.putUser(rekeyed);
-        roundTrip(openEcho(alicesNew), "alice, back on a port that had no users");
+        TestTarget.roundTrip(openEcho(alicesNew), "alice, back on a port that had no users");
     }
 
     @Test
@@ -301,8 +299,8 @@ class LivePortsTest {
         assertThat(same).isSameAs(port);
         assertThat(port.settings().users()).containsExactly(new UserKey("alice", second), new UserKey("bob", first));
         // both keys still open the port: each now under the other user's name
-        roundTrip(openEcho(local(port.port(), AES_128, ipsk + ":" + first)), "first key");
-        roundTrip(openEcho(local(port.port(), AES_128, ipsk + ":" + second)), "second key");
+        TestTarget.roundTrip(openEcho(local(port.port(), AES_128, ipsk + ":" + first)), "first key");
+        TestTarget.roundTrip(openEcho(local(port.port(), AES_128, ipsk + ":" + second)), "second key");
         Map<String, TrafficStats.UserTotals> users = server.traffic().ofPort(port.port()).users();
         assertThat(users.get("bob").tcpConnections()).isEqualTo(1);
         assertThat(users.get("alice").tcpConnections()).isEqualTo(1);
@@ -317,7 +315,7 @@ class LivePortsTest {
         int n = old.port();
         ShadowsocksLocal firstLocal = local(n, AES_128, first);
         Socket oldOpen = openEcho(firstLocal);
-        roundTrip(oldOpen, "old key");
+        TestTarget.roundTrip(oldOpen, "old key");
 
         // another key, no drain: the old port and its connection are gone, the new one serves on the same number
         String second = Sip022Keys.generatePsk(AES_128);
@@ -329,7 +327,7 @@ class LivePortsTest {
         assertClosedByServer(oldOpen);
         ShadowsocksLocal secondLocal = local(n, AES_128, second);
         Socket secondOpen = openEcho(secondLocal);
-        roundTrip(secondOpen, "new key");
+        TestTarget.roundTrip(secondOpen, "new key");
         assertUdpEchoes(secondLocal);
         assertGetsNowhere(firstLocal, n);
 
@@ -340,9 +338,9 @@ class LivePortsTest {
         assertThat(server.port(n)).isSameAs(third);
         assertThat(third.settings().method()).isEqualTo(CipherKind.AES_256_GCM);
         ShadowsocksLocal thirdLocal = local(n, CipherKind.AES_256_GCM, "a plain password");
-        roundTrip(openEcho(thirdLocal), "new method");
+        TestTarget.roundTrip(openEcho(thirdLocal), "new method");
         assertUdpEchoes(thirdLocal);
-        roundTrip(secondOpen, "draining connection of the replaced port");
+        TestTarget.roundTrip(secondOpen, "draining connection of the replaced port");
         assertThat(fresh.closed()).isNotDone();
         assertGetsNowhere(secondLocal, n);
         secondOpen.close();
@@ -381,7 +379,7 @@ class LivePortsTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(server.ports()).containsExactly(port);
         assertThat(port.closed()).isNotDone();
-        roundTrip(open, "still served");
+        TestTarget.roundTrip(open, "still served");
     }
 
     @Test
@@ -424,7 +422,7 @@ class LivePortsTest {
         assertThat(server.ports()).containsExactly(port);
         assertThat(server.port(free)).isNull();
         assertFree(free);
-        roundTrip(openEcho(local(port.port(), AES_128, psk)), "unchanged");
+        TestTarget.roundTrip(openEcho(local(port.port(), AES_128, psk)), "unchanged");
     }
 
     // ---- 6. accounting
@@ -489,7 +487,7 @@ class LivePortsTest {
         port.updateLimits(port.settings().limits().withUser("carol", new Limits(7, 0, 0, 0, null, null)));
         ShadowsocksLocal alices = local(n, AES_128, ipsk + ":" + alice.key());
         Socket alicesOpen = openEcho(alices);
-        roundTrip(alicesOpen, "alice before");
+        TestTarget.roundTrip(alicesOpen, "alice before");
 
         // the same file again changes nothing, and undoes nothing done at run time
         ShadowsocksServer.Reload same = server.apply(reloaded(first), Duration.ZERO);
@@ -505,10 +503,10 @@ class LivePortsTest {
         assertThat(port.settings().users()).extracting(UserKey::name).containsExactly("alice", "carol", "dave");
         assertThat(port.settings().limits().of("alice").maxConnections()).isEqualTo(5);
         assertThat(port.settings().limits().of("carol").maxConnections()).isEqualTo(7);
-        roundTrip(alicesOpen, "alice across the reload");
+        TestTarget.roundTrip(alicesOpen, "alice across the reload");
         assertGetsNowhere(local(n, AES_128, ipsk + ":" + bob.key()), n);
-        roundTrip(openEcho(local(n, AES_128, ipsk + ":" + carol.key())), "carol, added at run time");
-        roundTrip(openEcho(local(n, AES_128, ipsk + ":" + dave.key())), "dave, added by the file");
+        TestTarget.roundTrip(openEcho(local(n, AES_128, ipsk + ":" + carol.key())), "carol, added at run time");
+        TestTarget.roundTrip(openEcho(local(n, AES_128, ipsk + ":" + dave.key())), "dave, added by the file");
 
         // a new identity key restarts the port with the file's users only
         String ipsk2 = Sip022Keys.generatePsk(AES_128);
@@ -584,7 +582,7 @@ class LivePortsTest {
                 assertThat(server.port(port.port())).isSameAs(port);
                 try (ShadowsocksLocal local = ShadowsocksLocal.start(localSettings(port.port(), AES_128, psk));
                         Socket s = openEcho(local)) {
-                    roundTrip(s, "port " + port.port());
+                    TestTarget.roundTrip(s, "port " + port.port());
                 }
             }
             for (ServerPort port : gone) {
@@ -658,17 +656,7 @@ class LivePortsTest {
     private Socket openEcho(ShadowsocksLocal local) throws IOException {
         Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port());
         clients.add(s);
-        s.getOutputStream().write('E');
-        return s;
-    }
-
-    /** One round trip on an echo connection: proves the connection is still relayed both ways. */
-    private static void roundTrip(Socket s, String text) throws IOException {
-        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
-        s.getOutputStream().write(data);
-        s.getOutputStream().flush();
-        s.setSoTimeout(10_000);
-        assertThat(new String(s.getInputStream().readNBytes(data.length), StandardCharsets.US_ASCII)).isEqualTo(text);
+        return TestTarget.echo(s);
     }
 
     private SocksUdpClient udpClient(ShadowsocksLocal local) throws IOException {
@@ -700,7 +688,7 @@ class LivePortsTest {
         long tcpBefore = tcpRefused.getAsLong();
         try (Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port())) {
             s.getOutputStream().write(new byte[] {'E', 1});
-            awaitTrue(() -> tcpRefused.getAsLong() == tcpBefore + 1, "the request is refused");
+            Await.until(() -> tcpRefused.getAsLong() == tcpBefore + 1, "the request is refused");
             s.setSoTimeout(300);
             assertThat(EndToEndTest.readToEndOrTimeout(s.getInputStream())).isEmpty();
         }
@@ -709,7 +697,7 @@ class LivePortsTest {
         int received = echo.received();
         try (SocksUdpClient udp = new SocksUdpClient(socks(local))) {
             udp.send(echo.address(), new byte[] {1});
-            awaitTrue(() -> udpRefused.getAsLong() == udpBefore + 1, "the packet is dropped");
+            Await.until(() -> udpRefused.getAsLong() == udpBefore + 1, "the packet is dropped");
             assertThat(udp.receive(300)).isNull();
         }
         assertThat(echo.received()).isEqualTo(received);
@@ -756,35 +744,7 @@ class LivePortsTest {
     /** Uploads {@code size} bytes through {@code local} and checks the target's hash of them. */
     private void upload(ShadowsocksLocal local, long size) throws IOException {
         try (Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port())) {
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.writeByte('U');
-            out.writeLong(size);
-            TestData.stream(size, out);
-            out.flush();
-            assertThat(s.getInputStream().readNBytes(32)).as("upload hash").isEqualTo(TestData.streamHash(size));
+            TestTarget.upload(s, size);
         }
-    }
-
-    /** Reads up to {@code limit} bytes (or to the end) into {@code sha}; returns how many. */
-    private static long read(InputStream in, MessageDigest sha, long limit) throws IOException {
-        byte[] buf = new byte[65536];
-        long count = 0;
-        while (count < limit) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, limit - count));
-            if (n < 0) {
-                break;
-            }
-            sha.update(buf, 0, n);
-            count += n;
-        }
-        return count;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }

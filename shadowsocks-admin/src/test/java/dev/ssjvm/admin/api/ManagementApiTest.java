@@ -26,16 +26,15 @@ import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.Await;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
 import dev.ssjvm.service.testing.SocksUdpClient;
-import dev.ssjvm.service.testing.TestData;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
 import dev.ssjvm.service.testing.UdpEcho;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -55,7 +54,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,7 +179,7 @@ class ManagementApiTest {
     @Test
     void anAddedUserGetsInAtOnceAndNobodyElseIsTouched() throws Exception {
         Socket alicesOpen = openEcho(local(alice.key()));
-        roundTrip(alicesOpen, "alice before");
+        TestTarget.roundTrip(alicesOpen, "alice before");
         String bobsKey = Sip022Keys.generatePsk(METHOD);
         ShadowsocksLocal bobs = local(bobsKey);
         assertGetsNowhere(bobs);
@@ -192,9 +190,9 @@ class ManagementApiTest {
 
         assertThat(server.port(multi)).as("the running port took the user").isSameAs(port);
         assertThat(port.settings().users()).containsExactly(alice, new UserKey("bob", bobsKey));
-        roundTrip(openEcho(bobs), "bob, added over HTTP");
+        TestTarget.roundTrip(openEcho(bobs), "bob, added over HTTP");
         assertUdpEchoes(bobs);
-        roundTrip(alicesOpen, "alice's connection across the addition");
+        TestTarget.roundTrip(alicesOpen, "alice's connection across the addition");
 
         JsonNode users = call("GET", base(multi) + "users", null).json.get("users");
         assertThat(users).extracting(u -> u.get("username").asText()).containsExactly("alice", "bob");
@@ -207,29 +205,29 @@ class ManagementApiTest {
         addUser("bob", oldKey);
         ShadowsocksLocal oldLocal = local(oldKey);
         Socket bobsOpen = openEcho(oldLocal);
-        roundTrip(bobsOpen, "bob, old key");
+        TestTarget.roundTrip(bobsOpen, "bob, old key");
         Socket alicesOpen = openEcho(local(alice.key()));
-        roundTrip(alicesOpen, "alice");
+        TestTarget.roundTrip(alicesOpen, "alice");
 
         assertThat(call("PATCH", base(multi) + "users/bob", "{\"uPSK\": \"" + oldKey + "\"}").status)
                 .as("the same key again").isEqualTo(400);
-        roundTrip(bobsOpen, "a refused patch changes nothing");
+        TestTarget.roundTrip(bobsOpen, "a refused patch changes nothing");
 
         String newKey = Sip022Keys.generatePsk(METHOD);
         assertThat(call("PATCH", base(multi) + "users/bob", "{\"uPSK\": \"" + newKey + "\"}").status).isEqualTo(204);
         assertClosedByServer(bobsOpen);
         assertGetsNowhere(oldLocal);
         ShadowsocksLocal newLocal = local(newKey);
-        roundTrip(openEcho(newLocal), "bob, new key");
+        TestTarget.roundTrip(openEcho(newLocal), "bob, new key");
         assertUdpEchoes(newLocal);
-        roundTrip(alicesOpen, "alice's connection across bob's new key");
+        TestTarget.roundTrip(alicesOpen, "alice's connection across bob's new key");
         assertThat(call("GET", base(multi) + "users/bob", null).json.get("uPSK").asText()).isEqualTo(newKey);
 
         assertThat(call("PATCH", base(multi) + "users/carol", "{\"uPSK\": \"" + Sip022Keys.generatePsk(METHOD)
                 + "\"}").status).as("no such user").isEqualTo(404);
         assertThat(call("PATCH", base(multi) + "users/bob", "{\"uPSK\": \"" + alice.key() + "\"}").status)
                 .as("another user's key").isEqualTo(400);
-        roundTrip(openEcho(newLocal), "bob, after the refused patches");
+        TestTarget.roundTrip(openEcho(newLocal), "bob, after the refused patches");
     }
 
     @Test
@@ -238,14 +236,14 @@ class ManagementApiTest {
         addUser("bob", bobsKey);
         ShadowsocksLocal bobs = local(bobsKey);
         Socket bobsOpen = openEcho(bobs);
-        roundTrip(bobsOpen, "bob");
+        TestTarget.roundTrip(bobsOpen, "bob");
         Socket alicesOpen = openEcho(local(alice.key()));
-        roundTrip(alicesOpen, "alice");
+        TestTarget.roundTrip(alicesOpen, "alice");
 
         assertThat(call("DELETE", base(multi) + "users/bob", null).status).isEqualTo(204);
         assertClosedByServer(bobsOpen);
         assertGetsNowhere(bobs);
-        roundTrip(alicesOpen, "alice's connection across bob's removal");
+        TestTarget.roundTrip(alicesOpen, "alice's connection across bob's removal");
         assertThat(call("GET", base(multi) + "users/bob", null).status).isEqualTo(404);
         assertThat(call("DELETE", base(multi) + "users/bob", null).status).isEqualTo(404);
         assertThat(server.port(multi).settings().users()).containsExactly(alice);
@@ -256,7 +254,7 @@ class ManagementApiTest {
         assertThat(call("GET", base(multi) + "users", null).json.get("users")).isEmpty();
         assertThat(call("GET", "", null).json.get("servers").get(0).get("users").asInt()).isZero();
         addUser("alice", alice.key());
-        roundTrip(openEcho(local(alice.key())), "alice, back");
+        TestTarget.roundTrip(openEcho(local(alice.key())), "alice, back");
     }
 
     // ---- 3. counters
@@ -426,7 +424,7 @@ class ManagementApiTest {
         ServerPort port = server.port(multi);
         assertThat(port.settings().users()).containsExactly(alice);
         assertThat(port.settings().limits().users()).isEmpty();
-        roundTrip(openEcho(local(alice.key())), "alice, unchanged");
+        TestTarget.roundTrip(openEcho(local(alice.key())), "alice, unchanged");
         assertGetsNowhere(local(key));
     }
 
@@ -464,16 +462,16 @@ class ManagementApiTest {
 
         // one connection at a time: a second one is closed at once
         ServerPort port = server.port(multi);
-        awaitTrue(() -> port.limiter().connections("bob") == 0, "the upload's connection is gone");
+        Await.until(() -> port.limiter().connections("bob") == 0, "the upload's connection is gone");
         Socket bobsOpen = openEcho(bobs);
-        roundTrip(bobsOpen, "bob's one connection");
+        TestTarget.roundTrip(bobsOpen, "bob's one connection");
         LongSupplier limited = () -> server.traffic().ofPort(multi).tcpFailures().get(Failure.LIMITED);
         long limitedBefore = limited.getAsLong();
         Socket second = openEcho(bobs);
         second.getOutputStream().write(1);
         assertClosedByServer(second);
         assertThat(limited.getAsLong()).isEqualTo(limitedBefore + 1);
-        roundTrip(bobsOpen, "the first connection stays");
+        TestTarget.roundTrip(bobsOpen, "the first connection stays");
 
         // a quota below what is used already: bob's connection ends, and new ones get nowhere
         assertThat(call("PATCH", base(multi) + "users/bob", "{\"limits\": {\"quota\": \"1KB\"}}").status)
@@ -487,7 +485,7 @@ class ManagementApiTest {
         long refusedBefore = limited.getAsLong();
         try (Socket s = Socks.connect(socks(bobs), ProxyStack.TARGET_NAME, target.port())) {
             s.getOutputStream().write(new byte[] {'E', 1});
-            awaitTrue(() -> limited.getAsLong() == refusedBefore + 1, "over quota: refused");
+            Await.until(() -> limited.getAsLong() == refusedBefore + 1, "over quota: refused");
         }
         assertThat(target.accepted()).isEqualTo(accepted);
 
@@ -497,8 +495,8 @@ class ManagementApiTest {
         assertThat(bob.has("limits")).isFalse();
         assertThat(bob.has("quotaUsedBytes")).isFalse();
         assertThat(server.port(multi).settings().limits().users()).isEmpty();
-        roundTrip(openEcho(bobs), "bob without limits");
-        roundTrip(openEcho(bobs), "and a second connection");
+        TestTarget.roundTrip(openEcho(bobs), "bob without limits");
+        TestTarget.roundTrip(openEcho(bobs), "and a second connection");
 
         // deleting a user drops its limits
         call("PATCH", base(multi) + "users/bob", "{\"limits\": {\"max_connections\": 3}}");
@@ -521,7 +519,7 @@ class ManagementApiTest {
             CompletableFuture<HttpResponse<String>> post = http.sendAsync(request("POST",
                     api.baseUri().resolve(base(multi) + "users"),
                     "{\"username\": \"bob\", \"uPSK\": \"" + bobsKey + "\"}"), HttpResponse.BodyHandlers.ofString());
-            awaitTrue(() -> api.requestsReceived() > received, "the API has the POST");
+            Await.until(() -> api.requestsReceived() > received, "the API has the POST");
             // the API's loop is free: reads are answered while the change waits for the admin thread
             assertThat(call("GET", base(multi) + "users", null).json.get("users")).hasSize(1);
             assertThat(call("GET", base(multi) + "stats", null).status).isEqualTo(200);
@@ -705,28 +703,13 @@ class ManagementApiTest {
     private Socket openEcho(ShadowsocksLocal local) throws IOException {
         Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port());
         clients.add(s);
-        s.getOutputStream().write('E');
-        return s;
-    }
-
-    /** One round trip on an echo connection: the connection is still relayed both ways. */
-    private static void roundTrip(Socket s, String text) throws IOException {
-        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
-        s.getOutputStream().write(data);
-        s.getOutputStream().flush();
-        s.setSoTimeout(10_000);
-        assertThat(new String(s.getInputStream().readNBytes(data.length), StandardCharsets.US_ASCII)).isEqualTo(text);
+        return TestTarget.echo(s);
     }
 
     /** Uploads {@code size} bytes through {@code local}; the target answers their hash (32 bytes). */
     private void upload(ShadowsocksLocal local, long size) throws IOException {
         try (Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port())) {
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.writeByte('U');
-            out.writeLong(size);
-            TestData.stream(size, out);
-            out.flush();
-            assertThat(s.getInputStream().readNBytes(32)).as("upload hash").isEqualTo(TestData.streamHash(size));
+            TestTarget.upload(s, size);
         }
         // the server counted the upload as it read it, and the hash before it sent it on: all counted now
     }
@@ -750,7 +733,7 @@ class ManagementApiTest {
         long tcpBefore = tcpRefused.getAsLong();
         try (Socket s = Socks.connect(socks(local), ProxyStack.TARGET_NAME, target.port())) {
             s.getOutputStream().write(new byte[] {'E', 1});
-            awaitTrue(() -> tcpRefused.getAsLong() == tcpBefore + 1, "the request is refused");
+            Await.until(() -> tcpRefused.getAsLong() == tcpBefore + 1, "the request is refused");
             s.setSoTimeout(300);
             assertThat(readToEndOrTimeout(s.getInputStream())).isEmpty();
         }
@@ -759,7 +742,7 @@ class ManagementApiTest {
         int received = echo.received();
         try (SocksUdpClient udp = new SocksUdpClient(socks(local))) {
             udp.send(echo.address(), new byte[] {1});
-            awaitTrue(() -> udpRefused.getAsLong() == udpBefore + 1, "the packet is dropped");
+            Await.until(() -> udpRefused.getAsLong() == udpBefore + 1, "the packet is dropped");
         }
         assertThat(echo.received()).isEqualTo(received);
         assertThat(target.accepted()).as("the target saw no connection").isEqualTo(accepted);
@@ -797,13 +780,5 @@ class ManagementApiTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return probe.getLocalPort();
         }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }

@@ -24,6 +24,7 @@ import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.Await;
 import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
@@ -52,7 +53,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,14 +149,14 @@ class MetricsAddonTest {
         Socket bobsOpen = openEcho(bobs);
         roundTrip(bobsOpen, new byte[] {'h', 'i'});
         Socket refused = openEcho(bobs);
-        await(() -> limitHits(multi.port(), "bob", Refusal.CONNECTIONS) == 1, "bob's second connection is refused");
+        Await.until(() -> limitHits(multi.port(), "bob", Refusal.CONNECTIONS) == 1, "bob's second connection is refused");
         // a probe: random bytes to the single-key port over TCP, and one over UDP
         probeTcp(single.tcpAddresses().get(0));
         probeUdp(single.udpAddresses().get(0));
-        await(() -> tcpFailures(single.port(), Failure.AUTHENTICATION) == 1
+        Await.until(() -> tcpFailures(single.port(), Failure.AUTHENTICATION) == 1
                 && server.traffic().ofPort(single.port()).udpFailures().get(Failure.AUTHENTICATION) == 1,
                 "the probes are seen");
-        await(() -> openRelays(single.port(), "") == 0 && openRelays(multi.port(), "alice") == 0,
+        Await.until(() -> openRelays(single.port(), "") == 0 && openRelays(multi.port(), "alice") == 0,
                 "the finished connections are closed");
         assertThat(refused.getInputStream().read()).as("the refused connection is closed").isEqualTo(-1);
 
@@ -261,13 +261,13 @@ class MetricsAddonTest {
         String s = Integer.toString(single.port());
         echoAndClose(plain, 700);
         probeTcp(single.tcpAddresses().get(0));
-        await(() -> openRelays(single.port(), "") == 0 && tcpFailures(single.port(), Failure.AUTHENTICATION) == 1,
+        Await.until(() -> openRelays(single.port(), "") == 0 && tcpFailures(single.port(), Failure.AUTHENTICATION) == 1,
                 "the first round is done");
         Map<String, MetricFamily> first = scrape();
 
         echoAndClose(plain, 500);
         udpEcho(plain, 40);
-        await(() -> openRelays(single.port(), "") == 0, "the second round is done");
+        Await.until(() -> openRelays(single.port(), "") == 0, "the second round is done");
         Map<String, MetricFamily> second = scrape();
 
         int compared = 0;
@@ -406,16 +406,6 @@ class MetricsAddonTest {
     private long openRelays(int port, String user) {
         TrafficStats.UserTotals totals = server.traffic().ofPort(port).users().get(user);
         return totals == null ? 0 : totals.tcpOpen();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private ShadowsocksLocal local(int serverPort, String password) throws IOException {

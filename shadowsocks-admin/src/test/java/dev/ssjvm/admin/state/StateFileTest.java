@@ -23,10 +23,8 @@ import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
-import dev.ssjvm.service.testing.TestData;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -70,12 +68,7 @@ class StateFileTest {
                 List.of(new ServerEndpoint("127.0.0.1", port, METHOD, "state")),
                 List.of(LocalListener.socks("127.0.0.1", 0))));
                 Socket s = Socks.connect(local.tcpAddresses().get(0), ProxyStack.TARGET_NAME, target.port())) {
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.writeByte('U');
-            out.writeLong(size);
-            TestData.stream(size, out);
-            out.flush();
-            assertThat(s.getInputStream().readNBytes(32)).isEqualTo(TestData.streamHash(size));
+            TestTarget.upload(s, size);
         }
     }
 

@@ -48,6 +48,21 @@ public final class TestData {
         return sha.digest();
     }
 
+    /** Reads up to {@code limit} bytes (or to the end) into {@code sha}; returns how many. */
+    public static long read(InputStream in, MessageDigest sha, long limit) throws IOException {
+        byte[] buf = new byte[65536];
+        long count = 0;
+        while (count < limit) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, limit - count));
+            if (n < 0) {
+                break;
+            }
+            sha.update(buf, 0, n);
+            count += n;
+        }
+        return count;
+    }
+
     /** Reads to end of stream, returning the SHA-256 and the byte count. */
     public static Digest readAll(InputStream in) throws IOException {
         MessageDigest sha = sha256();

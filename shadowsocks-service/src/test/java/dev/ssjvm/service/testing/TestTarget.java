@@ -1,6 +1,9 @@
 package dev.ssjvm.service.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +51,32 @@ public final class TestTarget implements AutoCloseable {
     }
 
     public static final String BANNER = "220 banner from target\r\n";
+
+    /** Starts echo mode on {@code s}, a connection to a target like this one (through a proxy). */
+    public static Socket echo(Socket s) throws IOException {
+        s.getOutputStream().write('E');
+        return s;
+    }
+
+    /** One round trip on an echo connection: the connection is still relayed both ways. */
+    public static void roundTrip(Socket s, String text) throws IOException {
+        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+        s.getOutputStream().write(data);
+        s.getOutputStream().flush();
+        s.setSoTimeout(10_000);
+        assertThat(new String(s.getInputStream().readNBytes(data.length), StandardCharsets.US_ASCII)).isEqualTo(text);
+    }
+
+    /** Uploads {@code size} bytes of {@link TestData#stream} on {@code s}; the target's answer is their hash. */
+    public static void upload(Socket s, long size) throws IOException {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeByte('U');
+        out.writeLong(size);
+        TestData.stream(size, out);
+        out.flush();
+        s.setSoTimeout(10_000);
+        assertThat(s.getInputStream().readNBytes(32)).as("upload hash").isEqualTo(TestData.streamHash(size));
+    }
 
     public int port() {
         return server.getLocalPort();
