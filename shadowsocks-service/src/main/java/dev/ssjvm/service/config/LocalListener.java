@@ -1,5 +1,6 @@
 package dev.ssjvm.service.config;
 
+import dev.ssjvm.service.acl.Acl;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,9 +13,13 @@ import java.util.Objects;
  *
  * @param forwardTo the fixed target of a tunnel ({@code -L host:port}); {@code null} otherwise
  * @param users username to password for proxy authentication (RFC 1929 for SOCKS5); empty for none
+ * @param acl which targets go through the server and which are connected directly
+ * @param localDns the resolver a DNS front end asks for bypassed names; {@code null} otherwise
+ * @param remoteDns the resolver a DNS front end asks, through the server, for the other names;
+ *     {@code null} otherwise
  */
 public record LocalListener(String protocol, String address, int port, InetSocketAddress forwardTo,
-        Map<String, String> users) {
+        Map<String, String> users, Acl acl, InetSocketAddress localDns, InetSocketAddress remoteDns) {
 
     public static final String SOCKS = "socks";
     public static final String TUNNEL = "tunnel";
@@ -22,10 +27,16 @@ public record LocalListener(String protocol, String address, int port, InetSocke
     public LocalListener {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(acl, "acl");
         users = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(users));
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
         }
+    }
+
+    public LocalListener(String protocol, String address, int port, InetSocketAddress forwardTo,
+            Map<String, String> users) {
+        this(protocol, address, port, forwardTo, users, Acl.PROXY_ALL, null, null);
     }
 
     public static LocalListener socks(String address, int port) {
@@ -37,7 +48,15 @@ public record LocalListener(String protocol, String address, int port, InetSocke
     }
 
     public LocalListener withUsers(Map<String, String> value) {
-        return new LocalListener(protocol, address, port, forwardTo, value);
+        return new LocalListener(protocol, address, port, forwardTo, value, acl, localDns, remoteDns);
+    }
+
+    public LocalListener withAcl(Acl value) {
+        return new LocalListener(protocol, address, port, forwardTo, users, value, localDns, remoteDns);
+    }
+
+    public LocalListener withDns(InetSocketAddress local, InetSocketAddress remote) {
+        return new LocalListener(protocol, address, port, forwardTo, users, acl, local, remote);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ssjvm.service.local;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.ClientProtocols;
 import dev.ssjvm.core.protocol.UdpClientProtocol;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.dns.DnsResolver;
@@ -23,8 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * The one way out of {@code sslocal}: every front end reaches its targets through here, over the
- * Shadowsocks servers taken in turn. A TCP connection comes back with the server's protocol codec
- * installed and reading paused; the caller starts the relay.
+ * Shadowsocks servers taken in turn, or directly when the listener's {@link Acl} bypasses the
+ * target. A TCP connection comes back with reading paused and, through a server, that server's
+ * protocol codec installed; the caller starts the relay either way.
  */
 public final class ServerConnector {
     /** A server with the protocols that speak to it. */
@@ -33,7 +35,7 @@ public final class ServerConnector {
     /** A server picked for a UDP association, its name resolved. */
     public record UdpRemote(InetSocketAddress address, UdpClientProtocol protocol) {}
 
-    private final List<Remote> remotes;
+    private volatile List<Remote> remotes;
     private final Transport transport;
     private final DnsResolver resolver;
     private final CommonSettings settings;
@@ -41,38 +43,71 @@ public final class ServerConnector {
     private final AtomicInteger next = new AtomicInteger();
 
     ServerConnector(List<Remote> remotes, Transport transport, DnsResolver resolver, CommonSettings settings) {
-        this.remotes = List.copyOf(remotes);
+        setRemotes(remotes);
         this.transport = transport;
         this.resolver = resolver;
         this.settings = settings;
         this.connectTimeoutMillis = (int) Math.min(settings.timeout().toMillis(), 30_000);
     }
 
-    /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
-    public ChannelFuture connect(EventLoop loop, InetSocketAddress target) {
-        Remote remote = nextRemote();
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .resolver(resolver.asGroup())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("codec", remote.protocols().tcp().newCodec(target));
-                    }
-                });
-        if (!settings.noDelay()) { // on by default; setting it again costs a system call per connection
-            b.option(ChannelOption.TCP_NODELAY, false);
+    /** Replaces the servers; connections already open stay on the server they have. */
+    void setRemotes(List<Remote> value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("no server");
         }
+        this.remotes = List.copyOf(value);
+    }
+
+    /**
+     * Connects, on {@code loop}, to {@code target}: directly when {@code acl} bypasses it, else
+     * through the next server.
+     */
+    public ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl) {
+        if (acl.routeWithoutLookup(target) == Acl.Route.BYPASS) {
+            return direct(loop, target);
+        }
+        return viaServer(loop, target);
+    }
+
+    /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
+    public ChannelFuture viaServer(EventLoop loop, InetSocketAddress target) {
+        Remote remote = nextRemote();
+        Bootstrap b = bootstrap(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("codec", remote.protocols().tcp().newCodec(target));
+            }
+        });
         if (settings.fastOpen() && transport.kind() == Transport.Kind.EPOLL) {
             // the SYN carries the request header; connect completes before the server answers
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
         }
         // an IP literal goes straight to connect; only names take the resolver's path
         return b.connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
+    }
+
+    /** Connects, on {@code loop}, straight to {@code target} (a bypassed target), its name resolved here. */
+    public ChannelFuture direct(EventLoop loop, InetSocketAddress target) {
+        return bootstrap(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                // nothing to add: the relay writes plaintext both ways
+            }
+        }).connect(target);
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .resolver(resolver.asGroup())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        if (!settings.noDelay()) { // on by default; setting it again costs a system call per connection
+            b.option(ChannelOption.TCP_NODELAY, false);
+        }
+        return b;
     }
 
     /** Picks the next server for a UDP association and resolves its address on {@code loop}. */
@@ -91,7 +126,8 @@ public final class ServerConnector {
     }
 
     private Remote nextRemote() {
-        return remotes.get(Math.floorMod(next.getAndIncrement(), remotes.size()));
+        List<Remote> current = remotes;
+        return current.get(Math.floorMod(next.getAndIncrement(), current.size()));
     }
 
     /** The smallest chunk payload among the servers: client reads are sized in whole chunks of it. */

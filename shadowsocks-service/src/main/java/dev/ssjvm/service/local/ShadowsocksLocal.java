@@ -32,6 +32,7 @@ public final class ShadowsocksLocal implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowsocksLocal.class);
 
     private final ServiceIo io;
+    private final ProtocolContext protocols;
     private final ChannelGroup channels;
     private final LocalContext context;
     private final List<TcpListener> tcpListeners = new ArrayList<>();
@@ -39,12 +40,8 @@ public final class ShadowsocksLocal implements Closeable {
 
     private ShadowsocksLocal(LocalSettings settings) {
         AeadFactory crypto = AeadFactory.preferringIfNamed(settings.common().cryptoBackend());
-        ProtocolContext protocols = new ProtocolContext(crypto, ReplayProtection.forClient(Clock.systemUTC()));
-        List<ServerConnector.Remote> remotes = new ArrayList<>();
-        for (ServerEndpoint endpoint : settings.servers()) {
-            remotes.add(new ServerConnector.Remote(endpoint,
-                    MethodFamilies.client(endpoint.method(), endpoint.password(), protocols)));
-        }
+        this.protocols = new ProtocolContext(crypto, ReplayProtection.forClient(Clock.systemUTC()));
+        List<ServerConnector.Remote> remotes = remotes(settings.servers());
         this.io = new ServiceIo("sslocal", settings.common());
         this.channels = io.newChannelGroup("sslocal");
         this.context = new LocalContext(settings, io, new ServerConnector(remotes, io.transport(), io.resolver(),
@@ -95,6 +92,27 @@ public final class ShadowsocksLocal implements Closeable {
         }
         LOG.info("{} on {}, via {}", frontEnd.describe(), String.join(", ", bound),
                 context.connector().describeServers());
+    }
+
+    private List<ServerConnector.Remote> remotes(List<ServerEndpoint> servers) {
+        List<ServerConnector.Remote> remotes = new ArrayList<>();
+        for (ServerEndpoint endpoint : servers) {
+            remotes.add(new ServerConnector.Remote(endpoint,
+                    MethodFamilies.client(endpoint.method(), endpoint.password(), protocols)));
+        }
+        return remotes;
+    }
+
+    /**
+     * Replaces the servers (a re-read server list, an online config): new connections and UDP
+     * associations use the new list; open ones stay where they are.
+     *
+     * @throws IllegalArgumentException if the list is empty or a key does not fit its method; the
+     *     old list stays then
+     */
+    public void updateServers(List<ServerEndpoint> servers) {
+        context.connector().setRemotes(remotes(servers));
+        LOG.info("servers now {}", context.connector().describeServers());
     }
 
     /** The bound addresses of the TCP listeners, in listener order. */

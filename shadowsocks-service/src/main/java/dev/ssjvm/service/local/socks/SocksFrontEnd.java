@@ -1,5 +1,6 @@
 package dev.ssjvm.service.local.socks;
 
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.local.FrontEnd;
@@ -22,11 +23,13 @@ import java.util.Map;
 public final class SocksFrontEnd implements FrontEnd {
     private final LocalContext context;
     private final Map<String, String> users;
+    private final Acl acl;
     private final Mode mode;
 
     private SocksFrontEnd(LocalListener listener, LocalContext context) {
         this.context = context;
         this.users = listener.users();
+        this.acl = listener.acl();
         this.mode = context.settings().common().mode();
     }
 
@@ -62,7 +65,7 @@ public final class SocksFrontEnd implements FrontEnd {
         channel.pipeline()
                 .addLast("socks-detect", new SocksPortUnificationServerHandler())
                 .addLast("socks-auth", new SocksAuthStage(users))
-                .addLast("socks-request", new SocksRequestStage(context, mode.tcp(), mode.udp()));
+                .addLast("socks-request", new SocksRequestStage(context, acl, mode.tcp(), mode.udp()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local.socks;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.LocalRelay;
 import dev.ssjvm.service.relay.SetupStage;
@@ -52,6 +53,7 @@ final class SocksRequestStage extends SetupStage {
     };
 
     private final LocalContext context;
+    private final Acl acl;
     private final boolean allowConnect;
     private final boolean allowUdp;
     private boolean connecting;
@@ -60,8 +62,9 @@ final class SocksRequestStage extends SetupStage {
      * @param allowConnect false when TCP relaying is off ({@code -U}): CONNECT is refused
      * @param allowUdp whether UDP ASSOCIATE is served
      */
-    SocksRequestStage(LocalContext context, boolean allowConnect, boolean allowUdp) {
+    SocksRequestStage(LocalContext context, Acl acl, boolean allowConnect, boolean allowUdp) {
         this.context = context;
+        this.acl = acl;
         this.allowConnect = allowConnect;
         this.allowUdp = allowUdp;
     }
@@ -137,7 +140,7 @@ final class SocksRequestStage extends SetupStage {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} CONNECT {}", ctx.channel().remoteAddress(), HostAndPort.format(target));
         }
-        context.connector().connect(ctx.channel().eventLoop(), target).addListener((ChannelFutureListener) f -> {
+        context.connector().connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for {}: {}", HostAndPort.format(target), f.cause().getMessage());
                 SocksAuthStage.replyAndClose(ctx, socks5

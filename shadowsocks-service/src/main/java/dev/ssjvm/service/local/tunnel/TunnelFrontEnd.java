@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local.tunnel;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.local.FrontEnd;
@@ -17,11 +18,13 @@ import java.net.InetSocketAddress;
 public final class TunnelFrontEnd implements FrontEnd {
     private final LocalContext context;
     private final InetSocketAddress target;
+    private final Acl acl;
     private final Mode mode;
 
     private TunnelFrontEnd(LocalListener listener, LocalContext context) {
         this.context = context;
         this.target = listener.forwardTo();
+        this.acl = listener.acl();
         this.mode = context.settings().common().mode();
     }
 
@@ -51,7 +54,7 @@ public final class TunnelFrontEnd implements FrontEnd {
 
     @Override
     public void initTcp(SocketChannel channel) {
-        channel.pipeline().addLast("tunnel", new TunnelHandler(context.connector(), target));
+        channel.pipeline().addLast("tunnel", new TunnelHandler(context.connector(), target, acl));
     }
 
     @Override

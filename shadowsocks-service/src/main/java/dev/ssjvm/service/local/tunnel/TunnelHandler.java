@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local.tunnel;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalRelay;
 import dev.ssjvm.service.local.ServerConnector;
 import dev.ssjvm.service.relay.SetupStage;
@@ -18,17 +19,19 @@ final class TunnelHandler extends SetupStage {
 
     private final ServerConnector connector;
     private final InetSocketAddress target;
+    private final Acl acl;
 
-    TunnelHandler(ServerConnector connector, InetSocketAddress target) {
+    TunnelHandler(ServerConnector connector, InetSocketAddress target, Acl acl) {
         this.connector = connector;
         this.target = target;
+        this.acl = acl;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         // Reading goes on while connecting: a client that speaks first has its request sent with the
         // header, in one chunk, with no header timer.
-        connector.connect(ctx.channel().eventLoop(), target).addListener((ChannelFutureListener) f -> {
+        connector.connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for tunnel to {}: {}", HostAndPort.format(target), f.cause().getMessage());
                 ctx.close();

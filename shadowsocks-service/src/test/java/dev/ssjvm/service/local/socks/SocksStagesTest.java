@@ -2,6 +2,7 @@ package dev.ssjvm.service.local.socks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.testing.LeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -43,7 +44,7 @@ class SocksStagesTest {
 
     private EmbeddedChannel socks(Map<String, String> users) {
         channel = new EmbeddedChannel(new SocksPortUnificationServerHandler(), new SocksAuthStage(users),
-                new SocksRequestStage(null, true, true));
+                new SocksRequestStage(null, Acl.PROXY_ALL, true, true));
         return channel;
     }
 
