@@ -186,14 +186,26 @@ public final class LocalConfigLoader {
         if (flags.tunnelTarget != null) {
             tunnelTarget = Values.parse(flags.tunnelTarget, Origin.flag("-L"), HostAndPort::parse);
         }
-        boolean listenerFlags = flags.localAddress != null || flags.localPort != null || flags.tunnelTarget != null;
+        boolean listenerFlags = flags.localAddress != null || flags.localPort != null || flags.tunnelTarget != null
+                || flags.protocol != null;
         if (!fromFile.isEmpty() && !listenerFlags) {
             return fromFile;
         }
-        if (tunnelTarget != null) {
+        String protocol = tunnelTarget != null ? LocalListener.TUNNEL : LocalListener.SOCKS;
+        if (flags.protocol != null) {
+            protocol = Values.parse(flags.protocol, Origin.flag("--protocol"), FrontEnds::named).protocol();
+            if (protocol.equals(LocalListener.TUNNEL) && tunnelTarget == null) {
+                throw new ConfigException("flag --protocol: a tunnel needs a target; give -L HOST:PORT");
+            }
+            if (!protocol.equals(LocalListener.TUNNEL) && tunnelTarget != null) {
+                throw new ConfigException((flags.tunnelTarget != null ? "flag -L" : config.file()
+                        + ": key 'tunnel_address'") + ": only a tunnel has a fixed target, not --protocol " + protocol);
+            }
+        }
+        if (protocol.equals(LocalListener.TUNNEL)) {
             return List.of(LocalListener.tunnel(address, port, tunnelTarget));
         }
-        return List.of(LocalListener.socks(address, port).withUsers(users));
+        return List.of(new LocalListener(protocol, address, port, null, users));
     }
 
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {

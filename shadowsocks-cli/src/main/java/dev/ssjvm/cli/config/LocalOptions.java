@@ -25,6 +25,11 @@ public final class LocalOptions {
     @Option(names = {"-l", "--local-port"}, paramLabel = "PORT", description = "Local port to listen on (default 1080).")
     public Integer localPort;
 
+    @Option(names = "--protocol", paramLabel = "NAME",
+            description = "What the local port speaks: socks (default; also SOCKS4 and HTTP proxy requests), http, "
+                    + "tunnel (needs -L), dns, redir.")
+    public String protocol;
+
     @Option(names = "-L", paramLabel = "HOST:PORT",
             description = "Tunnel mode (as ss-tunnel): forward the local port to this target through the server.")
     public String tunnelTarget;

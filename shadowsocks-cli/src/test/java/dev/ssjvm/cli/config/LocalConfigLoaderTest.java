@@ -56,6 +56,27 @@ class LocalConfigLoaderTest {
     }
 
     @Test
+    void protocolFlag() throws Exception {
+        String[] server = {"-s", "127.0.0.1", "-p", "8388", "-k", "secret", "-m", "aes-256-gcm"};
+        LocalSettings s = load(null, concat(server, "--protocol", "tunnel", "-L", "1.1.1.1:53"));
+        assertThat(s.listeners().get(0).protocol()).isEqualTo(LocalListener.TUNNEL);
+        assertThat(load(null, concat(server, "--protocol", "socks")).listeners())
+                .containsExactly(LocalListener.socks("127.0.0.1", 1080));
+        assertThat(error(null, concat(server, "--protocol", "carrier-pigeon"))).contains("flag --protocol")
+                .contains("socks");
+        assertThat(error(null, concat(server, "--protocol", "tunnel"))).contains("flag --protocol").contains("-L");
+        assertThat(error(null, concat(server, "--protocol", "socks", "-L", "1.1.1.1:53"))).contains("flag -L");
+        assertThat(error("{\"tunnel_address\": \"1.1.1.1:53\"}", concat(server, "--protocol", "socks")))
+                .contains("key 'tunnel_address'");
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
+    }
+
+    @Test
     void serverUrlPlainAndBase64() throws Exception {
         LocalSettings s = load(null, "--server-url", "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388",
                 "--server-url", "ss://aes-128-gcm:p%40ss%3Aword@127.0.0.1:8389");
