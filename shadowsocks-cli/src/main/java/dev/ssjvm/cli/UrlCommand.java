@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ssjvm.cli.config.ConfigException;
 import dev.ssjvm.cli.config.LocalConfigLoader;
 import dev.ssjvm.cli.config.LocalOptions;
+import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Sip022Keys;
@@ -75,7 +76,7 @@ final class UrlCommand implements Callable<Integer> {
             options.common.config = action.encode;
             for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
                 out.println(new ShadowsocksUrl(s.method(), s.password(), s.host(), s.port(), s.plugin(),
-                        s.pluginOptions(), s.remarks()).toUri());
+                        s.pluginOptions(), s.remarks(), s.prefix()).toUri());
             }
         } else {
             ShadowsocksUrl url;
@@ -98,6 +99,9 @@ final class UrlCommand implements Callable<Integer> {
             }
             if (url.tag() != null) {
                 node.put("remarks", url.tag());
+            }
+            if (url.prefix() != null) {
+                node.put("prefix", SaltPrefix.toText(url.prefix()));
             }
             out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         }

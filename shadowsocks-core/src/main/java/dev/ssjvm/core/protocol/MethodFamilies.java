@@ -29,4 +29,9 @@ public final class MethodFamilies {
     public static ClientProtocols client(CipherKind method, String password, ProtocolContext context) {
         return of(method).client(method, password, context);
     }
+
+    /** The same, with Outline's connection prefix ({@code null} for none); see {@link SaltPrefix}. */
+    public static ClientProtocols client(CipherKind method, String password, byte[] prefix, ProtocolContext context) {
+        return of(method).client(method, password, prefix, context);
+    }
 }

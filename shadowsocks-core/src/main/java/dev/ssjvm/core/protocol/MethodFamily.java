@@ -24,4 +24,16 @@ public interface MethodFamily {
      * @throws IllegalArgumentException if the password does not fit the method
      */
     ClientProtocols client(CipherKind method, String password, ProtocolContext context);
+
+    /**
+     * The protocols a client uses towards one server, every salt it sends starting with
+     * {@code prefix} (see {@link SaltPrefix}); a family without salts at the start refuses a prefix.
+     *
+     * @param prefix the connection prefix, or {@code null} for none
+     * @throws IllegalArgumentException if the password or prefix does not fit the method
+     */
+    default ClientProtocols client(CipherKind method, String password, byte[] prefix, ProtocolContext context) {
+        SaltPrefix.check(method, prefix);
+        return client(method, password, context);
+    }
 }

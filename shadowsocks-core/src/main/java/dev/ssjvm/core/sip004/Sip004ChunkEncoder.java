@@ -1,11 +1,11 @@
 package dev.ssjvm.core.sip004;
 
+import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.replay.SaltFilter;
 import dev.ssjvm.crypto.Aead;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
-import dev.ssjvm.crypto.Randomness;
 import dev.ssjvm.crypto.NonceCounter;
 import dev.ssjvm.crypto.Scratch;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +18,8 @@ import java.nio.ByteBuffer;
  * 0x3FFF payload bytes. Everything one write produces (salt, all length and payload chunks) goes into
  * a single buffer sized exactly up front, so a large read costs one allocation.
  *
+ * <p>A client encoder may have a salt prefix (Outline's), which replaces the start of its salt.
+ *
  * <p>A client encoder carries the request header (the target address), which is prepended to the
  * first write; writing an empty buffer sends the header alone.
  */
@@ -28,12 +30,14 @@ final class Sip004ChunkEncoder extends MessageToByteEncoder<ByteBuf> {
     private final AeadFactory factory;
     private final SaltFilter saltFilter;
     private final int tagSize;
+    private final byte[] saltPrefix;
     private byte[] pendingHeader;
     private Aead aead;
     private NonceCounter nonce;
     private byte[] salt;
 
-    Sip004ChunkEncoder(CipherKind kind, byte[] masterKey, AeadFactory factory, SaltFilter saltFilter, byte[] header) {
+    Sip004ChunkEncoder(CipherKind kind, byte[] masterKey, AeadFactory factory, SaltFilter saltFilter, byte[] header,
+            byte[] saltPrefix) {
         super(ByteBuf.class, true);
         this.kind = kind;
         this.masterKey = masterKey;
@@ -41,6 +45,7 @@ final class Sip004ChunkEncoder extends MessageToByteEncoder<ByteBuf> {
         this.saltFilter = saltFilter;
         this.tagSize = kind.tagSize();
         this.pendingHeader = header;
+        this.saltPrefix = saltPrefix;
     }
 
     @Override
@@ -80,7 +85,7 @@ final class Sip004ChunkEncoder extends MessageToByteEncoder<ByteBuf> {
     private void startSession(ByteBuf out) {
         byte[] fresh = new byte[kind.saltSize()];
         do {
-            Randomness.nextBytes(fresh);
+            SaltPrefix.fill(fresh, saltPrefix);
         } while (!saltFilter.checkAndAdd(fresh)); // our own salts must never come back as a request
         salt = fresh;
         aead = factory.create(kind.aead(), Kdf.sessionSubkey(masterKey, salt));

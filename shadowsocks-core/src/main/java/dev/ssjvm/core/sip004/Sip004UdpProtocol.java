@@ -5,12 +5,12 @@ import dev.ssjvm.core.protocol.ClientPacket;
 import dev.ssjvm.core.protocol.ServerPacket;
 import dev.ssjvm.core.protocol.UdpClientProtocol;
 import dev.ssjvm.core.protocol.UdpServerProtocol;
+import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.replay.SaltFilter;
 import dev.ssjvm.crypto.Aead;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Kdf;
-import dev.ssjvm.crypto.Randomness;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -28,12 +28,19 @@ final class Sip004UdpProtocol implements UdpServerProtocol<Void>, UdpClientProto
     private final AeadFactory factory;
     private final SaltFilter saltFilter;
     private final byte[] zeroNonce;
+    private final byte[] saltPrefix;
 
     Sip004UdpProtocol(CipherKind kind, String password, AeadFactory factory, SaltFilter saltFilter) {
         this(Sip004Key.of(kind, password), factory, saltFilter);
     }
 
     Sip004UdpProtocol(Sip004Key key, AeadFactory factory, SaltFilter saltFilter) {
+        this(key, factory, saltFilter, null);
+    }
+
+    /** @param saltPrefix what the salt of every packet this client sends starts with; null for none */
+    Sip004UdpProtocol(Sip004Key key, AeadFactory factory, SaltFilter saltFilter, byte[] saltPrefix) {
+        this.saltPrefix = saltPrefix;
         this.key = key;
         this.factory = factory;
         this.saltFilter = saltFilter;
@@ -65,7 +72,7 @@ final class Sip004UdpProtocol implements UdpServerProtocol<Void>, UdpClientProto
 
             @Override
             public ByteBuf sealReply(ByteBufAllocator alloc, InetSocketAddress source, ByteBuf payload) {
-                return seal(alloc, source, payload);
+                return seal(alloc, source, payload, null); // the prefix is the client's, never the server's
             }
         };
     }
@@ -75,7 +82,7 @@ final class Sip004UdpProtocol implements UdpServerProtocol<Void>, UdpClientProto
         return new UdpClientProtocol.Session() {
             @Override
             public ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress target, ByteBuf payload) {
-                return Sip004UdpProtocol.this.seal(alloc, target, payload);
+                return Sip004UdpProtocol.this.seal(alloc, target, payload, saltPrefix);
             }
 
             @Override
@@ -117,10 +124,10 @@ final class Sip004UdpProtocol implements UdpServerProtocol<Void>, UdpClientProto
         return plain;
     }
 
-    private ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress address, ByteBuf payload) {
+    private ByteBuf seal(ByteBufAllocator alloc, InetSocketAddress address, ByteBuf payload, byte[] prefix) {
         byte[] salt = new byte[key.kind().saltSize()];
         do {
-            Randomness.nextBytes(salt);
+            SaltPrefix.fill(salt, prefix);
         } while (!saltFilter.checkAndAdd(salt));
         Aead aead = factory.create(key.kind().aead(), Kdf.sessionSubkey(key.masterKey(), salt));
         int addressLength = SocksAddressCodec.encodedLength(address);

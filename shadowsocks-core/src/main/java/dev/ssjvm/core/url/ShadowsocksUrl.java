@@ -1,27 +1,61 @@
 package dev.ssjvm.core.url;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.crypto.CipherKind;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 
 /**
- * A server described as an {@code ss://} URL (SIP002): {@code ss://userinfo@host:port/?plugin=...#tag}.
+ * A server described as an {@code ss://} URL (SIP002): {@code ss://userinfo@host:port/?plugin=...#tag},
+ * with Outline's {@code prefix} parameter (the connection prefix: percent-encoded UTF-8 of characters
+ * U+0000-U+00FF, one byte each; see {@link SaltPrefix}).
  *
  * <p>The userinfo is either base64url of {@code method:password} (padding optional) or, as SIP002
  * requires for the 2022 methods, {@code method:password} percent-encoded. The legacy form
  * {@code ss://base64(method:password@host:port)#tag} is accepted too.
  */
-public record ShadowsocksUrl(
-        CipherKind method, String password, String host, int port, String plugin, String pluginOptions, String tag) {
+public record ShadowsocksUrl(CipherKind method, String password, String host, int port, String plugin,
+        String pluginOptions, String tag, byte[] prefix) {
 
     public ShadowsocksUrl {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(host, "host");
+        prefix = prefix == null || prefix.length == 0 ? null : prefix.clone();
+    }
+
+    public ShadowsocksUrl(
+            CipherKind method, String password, String host, int port, String plugin, String pluginOptions, String tag) {
+        this(method, password, host, port, plugin, pluginOptions, tag, null);
+    }
+
+    /** The connection prefix, or {@code null} for none. */
+    @Override
+    public byte[] prefix() {
+        return prefix == null ? null : prefix.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ShadowsocksUrl u && method == u.method && password.equals(u.password)
+                && host.equals(u.host) && port == u.port && Objects.equals(plugin, u.plugin)
+                && Objects.equals(pluginOptions, u.pluginOptions) && Objects.equals(tag, u.tag)
+                && Arrays.equals(prefix, u.prefix);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, password, host, port, plugin, pluginOptions, tag) * 31 + Arrays.hashCode(prefix);
     }
 
     /**
@@ -64,6 +98,7 @@ public record ShadowsocksUrl(
         InetSocketAddress address = parseHostPort(rest);
         String plugin = null;
         String pluginOptions = null;
+        byte[] prefix = null;
         if (query != null) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
@@ -73,11 +108,52 @@ public record ShadowsocksUrl(
                     int semi = value.indexOf(';');
                     plugin = semi < 0 ? value : value.substring(0, semi);
                     pluginOptions = semi < 0 ? null : value.substring(semi + 1);
+                } else if (key.equals("prefix") && eq >= 0) {
+                    prefix = parsePrefix(pair.substring(eq + 1));
                 }
             }
         }
         return new ShadowsocksUrl(method, password, address.getHostString(), address.getPort(), emptyToNull(plugin),
-                emptyToNull(pluginOptions), tag);
+                emptyToNull(pluginOptions), tag, prefix);
+    }
+
+    /** Outline's form: percent-decoded to UTF-8 text, then one byte per character (U+0000-U+00FF). */
+    private static byte[] parsePrefix(String encoded) {
+        byte[] utf8 = percentDecodeBytes(encoded);
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        String text;
+        try {
+            text = strict.decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the URL's prefix is not percent-encoded UTF-8; a byte 0x80-0xFF is"
+                    + " written as the UTF-8 of that character, e.g. 0xA8 as %C2%A8");
+        }
+        try {
+            return SaltPrefix.fromText(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the URL's prefix: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] percentDecodeBytes(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(text.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw new IllegalArgumentException("the URL's prefix has a '%' not followed by two hex digits");
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                out.write(utf8, 0, utf8.length);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static ShadowsocksUrl parseLegacy(String encoded, String tag) {
@@ -134,8 +210,14 @@ public record ShadowsocksUrl(
             sb.append(Base64.getUrlEncoder().withoutPadding().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         sb.append('@').append(host.indexOf(':') >= 0 ? "[" + host + "]" : host).append(':').append(port);
+        String separator = "/?";
         if (plugin != null) {
-            sb.append("/?plugin=").append(percentEncode(pluginOptions == null ? plugin : plugin + ";" + pluginOptions));
+            sb.append(separator).append("plugin=")
+                    .append(percentEncode(pluginOptions == null ? plugin : plugin + ";" + pluginOptions));
+            separator = "&";
+        }
+        if (prefix != null) {
+            sb.append(separator).append("prefix=").append(percentEncode(SaltPrefix.toText(prefix)));
         }
         if (tag != null) {
             sb.append('#').append(percentEncode(tag));
@@ -161,6 +243,7 @@ public record ShadowsocksUrl(
     /** Never shows the password. */
     @Override
     public String toString() {
-        return "ss://" + method + "@" + host + ":" + port + (plugin == null ? "" : " plugin " + plugin);
+        return "ss://" + method + "@" + host + ":" + port + (plugin == null ? "" : " plugin " + plugin)
+                + (prefix == null ? "" : " prefix of " + prefix.length + " bytes");
     }
 }

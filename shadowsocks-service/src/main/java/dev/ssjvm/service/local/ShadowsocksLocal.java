@@ -98,7 +98,7 @@ public final class ShadowsocksLocal implements Closeable {
         List<ServerConnector.Remote> remotes = new ArrayList<>();
         for (ServerEndpoint endpoint : servers) {
             remotes.add(new ServerConnector.Remote(endpoint,
-                    MethodFamilies.client(endpoint.method(), endpoint.password(), protocols)));
+                    MethodFamilies.client(endpoint.method(), endpoint.password(), endpoint.prefix(), protocols)));
         }
         return remotes;
     }
