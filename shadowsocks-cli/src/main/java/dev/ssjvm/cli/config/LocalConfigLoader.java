@@ -1,7 +1,9 @@
 package dev.ssjvm.cli.config;
 
 import dev.ssjvm.cli.config.Values.Origin;
+import dev.ssjvm.cli.online.OnlineConfig;
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
@@ -11,10 +13,14 @@ import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.FrontEnds;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -34,14 +40,45 @@ public final class LocalConfigLoader {
 
     private LocalConfigLoader() {}
 
-    /** @param notices receives one line per key of the file left to ssserver */
+    /**
+     * The settings, for a config without an online config (or with servers of its own besides it).
+     *
+     * @param notices receives one line per key of the file left to ssserver
+     */
     public static LocalSettings load(LocalOptions flags, Consumer<String> notices) throws ConfigException {
+        Loaded loaded = loadAll(flags, notices);
+        if (loaded.servers().isEmpty()) {
+            throw new ConfigException("the only servers are those of the online config " + loaded.online().describe()
+                    + ", which this command does not load");
+        }
+        return loaded.settings(List.of());
+    }
+
+    /**
+     * The config as read, before any online config is fetched.
+     *
+     * @param servers the servers given by the flags or the file; empty only when there is an online config
+     * @param online the online config ({@code online_config} or {@code --online-config-url}), or null
+     */
+    public record Loaded(List<ServerEndpoint> servers, List<LocalListener> listeners, CommonSettings common,
+            OnlineConfig online) {
+        /** The settings with these servers of the online config after the configured ones. */
+        public LocalSettings settings(List<ServerEndpoint> fromOnline) {
+            List<ServerEndpoint> all = new ArrayList<>(servers);
+            all.addAll(fromOnline);
+            return new LocalSettings(all, listeners, common);
+        }
+    }
+
+    /** As {@link #load}, leaving the online config to the caller. */
+    public static Loaded loadAll(LocalOptions flags, Consumer<String> notices) throws ConfigException {
         ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
         for (String key : SERVER_KEYS) {
             config.skip(key, "is an ssserver setting", notices);
         }
         CommonSettings common = CommonConfig.read(flags.common, config);
-        List<ServerEndpoint> servers = servers(flags, config, notices);
+        OnlineConfig online = onlineConfig(flags, config);
+        List<ServerEndpoint> servers = servers(flags, config, notices, online != null);
         Map<String, String> users = socksUsers(flags, config);
         List<LocalListener> listeners = listeners(flags, config, users);
         if (!users.isEmpty() && listeners.stream().noneMatch(l -> l.protocol().equals(LocalListener.SOCKS))) {
@@ -49,11 +86,49 @@ public final class LocalConfigLoader {
                     + ": key 'socks5_users'") + ": there is no SOCKS listener to authenticate for");
         }
         config.requireAllRead(COMMAND);
-        return new LocalSettings(servers, listeners, common);
+        return new Loaded(servers, listeners, common, online);
     }
 
-    private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config, Consumer<String> notices)
-            throws ConfigException {
+    /** {@code online_config} (shadowsocks-rust's key) and the {@code --online-config-*} flags; null if neither. */
+    private static OnlineConfig onlineConfig(LocalOptions flags, ConfigObject config) throws ConfigException {
+        ConfigObject section = config.has("online_config") ? config.object("online_config").get() : null;
+        String url = section == null ? null : section.string("config_url")
+                .orElseThrow(() -> section.missing("config_url", "the https:// or ssconf:// URL of the document"));
+        Duration interval = OnlineConfig.DEFAULT_INTERVAL;
+        Path caFile = null;
+        if (section != null) {
+            interval = section.integer("update_interval", 1, Integer.MAX_VALUE).map(Duration::ofSeconds)
+                    .orElse(interval);
+            caFile = section.string("ca_file").map(Path::of).orElse(null);
+        }
+        if (flags.onlineConfigUpdateInterval != null) {
+            interval = Duration.ofSeconds(Values.positive(flags.onlineConfigUpdateInterval,
+                    "--online-config-update-interval"));
+        }
+        if (flags.onlineConfigCaFile != null) {
+            caFile = flags.onlineConfigCaFile;
+        }
+        Values.Origin origin = section == null ? Origin.flag("--online-config-url") : Origin.key(section, "config_url");
+        if (flags.onlineConfigUrl != null) {
+            url = flags.onlineConfigUrl;
+            origin = Origin.flag("--online-config-url");
+        } else if (url == null) {
+            if (flags.onlineConfigUpdateInterval != null || flags.onlineConfigCaFile != null) {
+                throw new ConfigException("flags --online-config-update-interval and --online-config-ca-file need"
+                        + " --online-config-url (or the config key online_config)");
+            }
+            return null;
+        }
+        String where = section != null && flags.onlineConfigCaFile == null ? config.file() + ": key '"
+                + section.qualified("ca_file") + "'" : "flag --online-config-ca-file";
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new ConfigException(where + ": cannot read " + caFile);
+        }
+        return new OnlineConfig(Values.parse(url, origin, OnlineConfig::parseUrl), interval, caFile);
+    }
+
+    private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config, Consumer<String> notices,
+            boolean online) throws ConfigException {
         CipherKind method = config.string("method").isPresent()
                 ? Values.method(config.string("method").get(), Origin.key(config, "method"))
                 : ServerConfigLoader.DEFAULT_METHOD;
@@ -76,7 +151,8 @@ public final class LocalConfigLoader {
         Integer port = config.port("server_port").orElse(null);
         String password = config.string("password").orElse(null);
         String remarks = config.string("remarks").orElse(null);
-        if (config.has("servers") && (hosts != null || port != null || password != null)) {
+        byte[] prefix = prefix(config);
+        if (config.has("servers") && (hosts != null || port != null || password != null || prefix != null)) {
             throw new ConfigException(config.file() + ": servers are given two ways; use 'servers', or"
                     + " 'server' with 'server_port' and 'password'");
         }
@@ -89,8 +165,9 @@ public final class LocalConfigLoader {
                     throw new ConfigException("flag --server-url: SIP003 plugins are not supported yet");
                 }
                 check("flag --server-url", parsed.method(), parsed.password());
+                checkPrefix("flag --server-url: parameter 'prefix'", parsed.method(), parsed.prefix());
                 servers.add(new ServerEndpoint(parsed.host(), parsed.port(), parsed.method(), parsed.password(), null,
-                        null, parsed.tag()));
+                        null, parsed.tag()).withPrefix(parsed.prefix()));
             }
             return servers;
         }
@@ -111,15 +188,25 @@ public final class LocalConfigLoader {
             password = flags.common.password;
             where = "flag -k";
         }
+        if (online && hosts == null && port == null && password == null && fromFile.isEmpty()) {
+            if (prefix != null) {
+                throw config.invalid("prefix", "there is no server of this file to take it (the online config's"
+                        + " documents give their own)");
+            }
+            return List.of(); // every server comes from the online config
+        }
         if (hosts == null || hosts.isEmpty() || port == null || password == null) {
             throw new ConfigException("no server: give --server-url ss://..., or -s HOST -p PORT -k PASSWORD"
-                    + " (or the config keys server, server_port, password)");
+                    + " (or the config keys server, server_port, password), or an online config");
         }
         check(where, method, password);
+        if (prefix != null) {
+            checkPrefix(config.file() + ": key 'prefix'", method, prefix);
+        }
         // several addresses of one server ("server": ["a", "b"]) are used in turn, as several servers
         List<ServerEndpoint> servers = new ArrayList<>();
         for (String host : hosts) {
-            servers.add(new ServerEndpoint(host, port, method, password, null, null, remarks));
+            servers.add(new ServerEndpoint(host, port, method, password, null, null, remarks).withPrefix(prefix));
         }
         return servers;
     }
@@ -141,11 +228,30 @@ public final class LocalConfigLoader {
                 throw entry.refused(key, "sslocal takes it for all servers; set it at the top level");
             }
         }
+        byte[] prefix = prefix(entry);
         if (disabled) {
             return null;
         }
         check(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
-        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks);
+        checkPrefix(entry.file() + ": key '" + entry.qualified("prefix") + "'", entryMethod, prefix);
+        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks).withPrefix(prefix);
+    }
+
+    /** Outline's {@code prefix}: a string, one character (U+0000-U+00FF) per byte; null when absent. */
+    private static byte[] prefix(ConfigObject config) throws ConfigException {
+        Optional<String> text = config.string("prefix");
+        if (text.isEmpty() || text.get().isEmpty()) {
+            return null;
+        }
+        return Values.parse(text.get(), Origin.key(config, "prefix"), SaltPrefix::fromText);
+    }
+
+    private static void checkPrefix(String where, CipherKind method, byte[] prefix) throws ConfigException {
+        try {
+            SaltPrefix.check(method, prefix);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
+        }
     }
 
     private static void check(String where, CipherKind method, String password) throws ConfigException {

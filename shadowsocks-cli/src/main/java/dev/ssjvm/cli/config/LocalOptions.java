@@ -1,5 +1,6 @@
 package dev.ssjvm.cli.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,4 +38,17 @@ public final class LocalOptions {
     @Option(names = "--socks-user", paramLabel = "USER:PASSWORD",
             description = "Require SOCKS5 username/password authentication; repeat for several users.")
     public List<String> socksUsers;
+
+    @Option(names = "--online-config-url", paramLabel = "URL",
+            description = "Load the servers from a SIP008 document or an Outline dynamic access key (https:// or"
+                    + " ssconf://) and refresh them periodically.")
+    public String onlineConfigUrl;
+
+    @Option(names = "--online-config-update-interval", paramLabel = "SECONDS",
+            description = "How often the online config is fetched again (default 3600).")
+    public Integer onlineConfigUpdateInterval;
+
+    @Option(names = "--online-config-ca-file", paramLabel = "PEM",
+            description = "Trust these CA certificates (PEM) for the online config's HTTPS instead of the system's.")
+    public Path onlineConfigCaFile;
 }
