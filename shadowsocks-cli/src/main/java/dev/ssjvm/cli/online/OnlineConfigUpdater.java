@@ -25,6 +25,8 @@ public final class OnlineConfigUpdater implements Closeable {
     private final ScheduledExecutorService thread;
     /** The last list handed on; only the updater's thread touches it after start. */
     private List<ServerEndpoint> current = List.of();
+    /** Why the last refresh failed, or null: the same reason is logged once, not at every refresh. */
+    private String lastFailure;
 
     /** @throws IOException if the CA file cannot be used */
     public OnlineConfigUpdater(OnlineConfig config) throws IOException {
@@ -65,8 +67,7 @@ public final class OnlineConfigUpdater implements Closeable {
         try {
             parsed = OnlineDocument.parse(fetcher.fetch());
         } catch (IOException | OnlineDocument.InvalidDocument e) {
-            LOG.warn("online config {}: keeping the last good list of {} server(s): {}", config, current.size(),
-                    e.getMessage());
+            failed(e.getMessage());
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -74,17 +75,27 @@ public final class OnlineConfigUpdater implements Closeable {
         }
         if (parsed.servers().equals(current)) {
             LOG.debug("online config {}: unchanged", config);
+            lastFailure = null;
             return;
         }
         try {
             apply.accept(parsed.servers());
         } catch (RuntimeException e) {
-            LOG.warn("online config {}: keeping the last good list of {} server(s): {}", config, current.size(),
-                    e.getMessage());
+            failed(e.getMessage());
             return;
         }
+        lastFailure = null;
         report(parsed);
         current = parsed.servers();
+    }
+
+    private void failed(String why) {
+        if (why.equals(lastFailure)) {
+            LOG.debug("online config {}: still failing: {}", config, why);
+            return;
+        }
+        lastFailure = why;
+        LOG.warn("online config {}: keeping the last good list of {} server(s): {}", config, current.size(), why);
     }
 
     private void report(OnlineDocument.Parsed parsed) {
