@@ -92,11 +92,17 @@ class RedirIT {
         sh(ip, "-n", client, "route", "add", "default", "via", "192.0.2.1");
         sh(ip, "-n", remote, "addr", "add", TPROXIED + "/32", "dev", "lo");
         sh(ip, "-n", remote, "addr", "add", REDIRECTED + "/32", "dev", "lo");
-        // the README's rules: TPROXY marks the packets, the mark routes them to the local stack
+        // The README's rules: TPROXY marks the packets, the mark routes them to the local stack. The
+        // TPROXY traffic is not tracked, so sslocal has no SO_ORIGINAL_DST for it and must take the
+        // local address; the REDIRECT traffic has only SO_ORIGINAL_DST.
         sh(ip, "-n", router, "rule", "add", "fwmark", "1", "lookup", "100");
         sh(ip, "-n", router, "route", "add", "local", "0.0.0.0/0", "dev", "lo", "table", "100");
         Path rules = Files.writeString(dir.resolve("rules.nft"), """
                 table inet ssjvm_redir {
+                  chain untracked {
+                    type filter hook prerouting priority raw; policy accept;
+                    iifname "%1$s" ip daddr %2$s notrack
+                  }
                   chain divert {
                     type filter hook prerouting priority mangle; policy accept;
                     iifname "%1$s" ip daddr %2$s meta l4proto { tcp, udp } tproxy ip to :%4$d meta mark set 1 accept

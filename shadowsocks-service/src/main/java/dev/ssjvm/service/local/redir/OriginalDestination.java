@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local.redir;
 
 import dev.ssjvm.core.address.HostAndPort;
+import io.netty.channel.ChannelException;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.Socket;
@@ -17,7 +18,8 @@ import java.nio.ByteOrder;
  * destination in the connection tracking table, read with getsockopt SO_ORIGINAL_DST: Netty's epoll
  * socket passes any option through ({@code Socket.getRawOpt}), so no native code of ours is needed.
  * TPROXY changes no address: the accepted socket's local address is the original destination, and
- * conntrack, when it tracks the connection, says the same.
+ * conntrack, when it tracks the connection, says the same. Both come to one port; which one brought
+ * a connection needs no setting.
  */
 final class OriginalDestination {
     /** linux/netfilter_ipv4.h; the IPv6 one (linux/netfilter_ipv6/ip6_tables.h) has the same number. */
@@ -37,9 +39,15 @@ final class OriginalDestination {
             ByteBuffer raw = ByteBuffer.allocate(v4 ? SOCKADDR_IN : SOCKADDR_IN6);
             try {
                 socket.getRawOpt(v4 ? SOL_IP : SOL_IPV6, SO_ORIGINAL_DST, raw);
-                return parse(raw.flip(), v4);
-            } catch (IOException notTracked) {
-                // no conntrack entry (TPROXY without connection tracking): the local address is the answer
+                InetSocketAddress original = parse(raw.flip(), v4);
+                // Untracked on the way in (notrack), the connection got an entry from our own SYN-ACK,
+                // whose original direction is towards the client: that answer is the client itself.
+                if (!original.equals(HostAndPort.unmapped(channel.remoteAddress()))) {
+                    return original;
+                }
+            } catch (IOException | ChannelException notTracked) {
+                // ENOENT, no conntrack entry (TPROXY without connection tracking): the local address is the
+                // answer. Netty wraps the error in a ChannelException.
             }
         }
         return local;
