@@ -31,10 +31,16 @@ final class OriginalDestination {
 
     private OriginalDestination() {}
 
-    /** The original destination of an accepted connection; plain address, never IPv4-mapped. */
-    static InetSocketAddress of(SocketChannel channel) {
+    /**
+     * The original destination of an accepted connection; plain address, never IPv4-mapped.
+     *
+     * @param listenerPort the redir port: REDIRECT always rewrites the destination port to it, so a
+     *     connection on another port came by TPROXY and needs no system call to tell
+     */
+    static InetSocketAddress of(SocketChannel channel, int listenerPort) {
         InetSocketAddress local = HostAndPort.unmapped(channel.localAddress());
-        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+        if (local.getPort() == listenerPort && channel instanceof EpollSocketChannel epoll
+                && epoll.fd() instanceof Socket socket) {
             boolean v4 = local.getAddress() instanceof Inet4Address;
             ByteBuffer raw = ByteBuffer.allocate(v4 ? SOCKADDR_IN : SOCKADDR_IN6);
             try {

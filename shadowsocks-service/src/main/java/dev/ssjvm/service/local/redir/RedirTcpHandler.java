@@ -33,8 +33,9 @@ final class RedirTcpHandler extends SetupStage {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         SocketChannel channel = (SocketChannel) ctx.channel();
-        InetSocketAddress target = OriginalDestination.of(channel);
-        if (RedirFrontEnd.isListener(target, channel.parent().localAddress())) {
+        InetSocketAddress listening = (InetSocketAddress) channel.parent().localAddress();
+        InetSocketAddress target = OriginalDestination.of(channel, listening.getPort());
+        if (RedirFrontEnd.isListener(target, listening)) {
             LOG.warn("redir: a connection from {} came to the redir port itself, not redirected; closed",
                     HostAndPort.format(HostAndPort.unmapped(channel.remoteAddress())));
             ctx.close();

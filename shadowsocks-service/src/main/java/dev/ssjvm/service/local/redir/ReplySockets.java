@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * one socket per original destination, bound to that foreign address with IP_TRANSPARENT and shared by
  * every client of it. Bounded (the least recently used closed first) and closed after the idle
  * timeout. Confined to one event loop. Not connected, so TPROXY never hands them client datagrams
- * (it prefers only connected sockets to its listener); whatever else arrives on them is dropped.
+ * (it gives a datagram to an existing socket only if that one is connected); whatever else arrives
+ * on them is dropped.
  */
 final class ReplySockets {
     private static final Logger LOG = LoggerFactory.getLogger(ReplySockets.class);
