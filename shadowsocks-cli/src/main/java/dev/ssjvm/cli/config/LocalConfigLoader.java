@@ -317,6 +317,9 @@ public final class LocalConfigLoader {
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {
         String protocol = local.string("protocol").orElse(LocalListener.SOCKS);
         Values.parse(protocol, Origin.key(local, "protocol"), FrontEnds::named);
+        if (protocol.equals(LocalListener.REDIR)) {
+            redirModes(local);
+        }
         String address = local.string("local_address").orElse("127.0.0.1");
         int port = local.port("local_port").orElseThrow(() -> local.missing("local_port", null));
         InetSocketAddress target = null;
@@ -328,12 +331,27 @@ public final class LocalConfigLoader {
             target = HostAndPort.of(host, forwardPort);
         }
         Map<String, String> localUsers = local.has("socks5_users") ? socksUsersIn(local) : users;
-        if (protocol.equals(LocalListener.TUNNEL)) {
+        if (protocol.equals(LocalListener.TUNNEL) || protocol.equals(LocalListener.REDIR) && !local.has("socks5_users")) {
             localUsers = Map.of();
         } else if (target != null) {
             throw local.invalid("forward_address", "only a tunnel has a fixed target");
         }
         return new LocalListener(protocol, address, port, target, localUsers);
+    }
+
+    /**
+     * shadowsocks-rust's {@code tcp_redir} and {@code udp_redir}. One redir port takes TCP from TPROXY and
+     * REDIRECT alike (each connection says which), so either TCP value is honoured; UDP has TPROXY only.
+     */
+    private static void redirModes(ConfigObject local) throws ConfigException {
+        String tcp = local.string("tcp_redir").orElse("redirect");
+        if (!tcp.equals("redirect") && !tcp.equals("tproxy")) {
+            throw local.invalid("tcp_redir", "expected redirect or tproxy (Linux), got '" + tcp + "'");
+        }
+        String udp = local.string("udp_redir").orElse("tproxy");
+        if (!udp.equals("tproxy")) {
+            throw local.invalid("udp_redir", "UDP keeps its destination with tproxy only, got '" + udp + "'");
+        }
     }
 
     private static Map<String, String> socksUsers(LocalOptions flags, ConfigObject config) throws ConfigException {

@@ -112,6 +112,25 @@ class LocalConfigLoaderTest {
     }
 
     @Test
+    void redirLocalsTakeRustsRedirKeys() throws Exception {
+        String server = "\"server\": \"h\", \"server_port\": 1, \"password\": \"p\", \"socks5_users\": {\"a\": \"b\"}";
+        LocalSettings s = load("{" + server + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"redir\","
+                + " \"tcp_redir\": \"tproxy\", \"udp_redir\": \"tproxy\"}, {\"local_port\": 2, \"protocol\": \"redir\","
+                + " \"tcp_redir\": \"redirect\"}, {\"local_port\": 3}]}");
+        assertThat(s.listeners()).extracting(LocalListener::protocol).containsExactly("redir", "redir", "socks");
+        assertThat(s.listeners().get(0).users()).as("a redir port has no authentication").isEmpty();
+        assertThat(error("{" + server + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"redir\","
+                + " \"tcp_redir\": \"pf\"}]}")).contains("local.json").contains("key 'locals[0].tcp_redir'")
+                .contains("redirect or tproxy");
+        assertThat(error("{" + server + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"redir\","
+                + " \"udp_redir\": \"redirect\"}]}")).contains("key 'locals[0].udp_redir'").contains("tproxy only");
+        assertThat(error("{" + server + ", \"locals\": [{\"local_port\": 1, \"tcp_redir\": \"tproxy\"}]}"))
+                .as("not for other protocols").contains("tcp_redir");
+        assertThat(load(null, "-s", "h", "-p", "1", "-k", "x", "--protocol", "redir", "-l", "60080").listeners())
+                .extracting(LocalListener::protocol).containsExactly("redir");
+    }
+
+    @Test
     void errors() {
         assertThat(error(null)).contains("--server-url").contains("-s HOST");
         assertThat(error(null, "--server-url", "ss://bogus")).contains("flag --server-url");

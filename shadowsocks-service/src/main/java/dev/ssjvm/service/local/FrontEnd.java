@@ -21,6 +21,14 @@ public interface FrontEnd {
     /** The handler of this front end's UDP socket, or {@code null} when it has none. */
     ChannelHandler newUdpHandler();
 
+    /**
+     * Whether its sockets are transparent (IP_TRANSPARENT; UDP also reports each datagram's original
+     * destination): a TPROXY target. Epoll only.
+     */
+    default boolean transparent() {
+        return false;
+    }
+
     /** What it serves, for the startup log, e.g. {@code tunnel to 10.0.0.5:5432}. */
     String describe();
 }

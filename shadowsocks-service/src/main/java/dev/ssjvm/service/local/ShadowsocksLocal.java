@@ -75,7 +75,7 @@ public final class ShadowsocksLocal implements Closeable {
         List<String> bound = new ArrayList<>();
         if (frontEnd.tcp()) {
             ServiceIo.ListenOptions options = new ServiceIo.ListenOptions(common.noDelay(), common.reusePort(), false,
-                    ChunkSizes.readsFor(context.connector().chunkPayload()));
+                    ChunkSizes.readsFor(context.connector().chunkPayload()), frontEnd.transparent());
             TcpListener tcp = io.bindTcp(address, options, channels, ch -> {
                 ch.pipeline().addLast("idle", new IdleTimeout(common.timeout()));
                 frontEnd.initTcp(ch);
@@ -86,7 +86,7 @@ public final class ShadowsocksLocal implements Closeable {
         }
         ChannelHandler udp = frontEnd.newUdpHandler();
         if (udp != null) {
-            Channel socket = io.bindUdp(address, udp);
+            Channel socket = frontEnd.transparent() ? io.bindTransparentUdp(address, udp) : io.bindUdp(address, udp);
             udpSockets.add(socket);
             bound.add(socket.localAddress() + " udp");
         }

@@ -85,8 +85,15 @@ public final class ServiceIo implements Closeable {
      * Options for listening sockets beyond the defaults.
      *
      * @param reads how accepted connections size their reads; {@code null} for Netty's adaptive sizes
+     * @param transparent IP_TRANSPARENT (epoll only): accept connections for any address that TPROXY
+     *     hands to the socket (the transparent proxy)
      */
-    public record ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen, RecvByteBufAllocator reads) {}
+    public record ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen, RecvByteBufAllocator reads,
+            boolean transparent) {
+        public ListenOptions(boolean noDelay, boolean reusePort, boolean fastOpen, RecvByteBufAllocator reads) {
+            this(noDelay, reusePort, fastOpen, reads, false);
+        }
+    }
 
     /**
      * Listens on {@code address}; every accepted connection is half-closable, added to
@@ -157,6 +164,11 @@ public final class ServiceIo implements Closeable {
             if (options.fastOpen()) {
                 b.option(ChannelOption.TCP_FASTOPEN, 256);
             }
+            if (options.transparent()) {
+                b.option(EpollChannelOption.IP_TRANSPARENT, true);
+            }
+        } else if (options.transparent()) {
+            throw new IllegalArgumentException("a transparent listener needs the epoll transport");
         }
         ChannelFuture bound = b.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -195,6 +207,29 @@ public final class ServiceIo implements Closeable {
      */
     public Channel bindUdp(InetSocketAddress address, ChannelHandler handler, EventLoop loop) throws IOException {
         ChannelFuture bound = udpBootstrap(loop).handler(handler).bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (udp): "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    /**
+     * Binds a UDP socket for a transparent proxy (epoll only): IP_TRANSPARENT, so TPROXY can hand it
+     * datagrams for any address, and IP_RECVORIGDSTADDR, so each {@code DatagramPacket.recipient()} is
+     * the address the client sent to. Blocks the calling thread until bound.
+     *
+     * @throws IOException naming the address when it cannot be bound
+     * @throws IllegalArgumentException when the transport is not epoll
+     */
+    public Channel bindTransparentUdp(InetSocketAddress address, ChannelHandler handler) throws IOException {
+        if (transport.kind() != Transport.Kind.EPOLL) {
+            throw new IllegalArgumentException("a transparent listener needs the epoll transport");
+        }
+        ChannelFuture bound = udpBootstrap(group.next()).handler(handler)
+                .option(EpollChannelOption.IP_TRANSPARENT, true)
+                .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
+                .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + " (udp): "
                     + bound.cause().getMessage(), bound.cause());
