@@ -314,8 +314,9 @@ final class HttpProxyHandler extends SetupStage {
             responseDone = true;
             finishIfDone();
         } else if (!ctx.channel().isWritable()) {
-            ctx.flush();
+            // pause first: a flush that drains the buffer fires the writability change, which resumes
             from.config().setAutoRead(false);
+            ctx.flush();
         }
     }
 
