@@ -35,6 +35,7 @@ public final class LocalOptions {
     public String tunnelTarget;
 
     @Option(names = "--socks-user", paramLabel = "USER:PASSWORD",
-            description = "Require SOCKS5 username/password authentication; repeat for several users.")
+            description = "Require SOCKS5 username/password (and, for HTTP proxy clients, Basic) authentication;"
+                    + " repeat for several users.")
     public List<String> socksUsers;
 }

@@ -44,6 +44,11 @@ public final class HttpFrontEnd implements FrontEnd {
         }
 
         @Override
+        public boolean authenticates() {
+            return true;
+        }
+
+        @Override
         public FrontEnd create(LocalListener listener, LocalContext context) {
             if (listener.forwardTo() != null) {
                 throw new IllegalArgumentException("an HTTP proxy takes its targets from its clients, not a fixed"

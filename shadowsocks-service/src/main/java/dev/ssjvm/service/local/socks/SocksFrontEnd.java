@@ -47,6 +47,11 @@ public final class SocksFrontEnd implements FrontEnd {
         }
 
         @Override
+        public boolean authenticates() {
+            return true;
+        }
+
+        @Override
         public FrontEnd create(LocalListener listener, LocalContext context) {
             if (listener.forwardTo() != null) {
                 throw new IllegalArgumentException("a SOCKS listener takes its targets from its clients, not a"
