@@ -335,6 +335,95 @@ class HttpProxyTest {
         }
     }
 
+    @Test
+    void aCloseDelimitedBodyIsChunkedSoTheClientConnectionLivesOn() throws Exception {
+        try (RawTarget target = new RawTarget();
+                RawHttp raw = new RawHttp(new InetSocketAddress("127.0.0.1", http()))) {
+            raw.send("GET http://127.0.0.1:" + target.port() + "/close HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response r = raw.read();
+            assertThat(r.header("transfer-encoding")).isEqualTo("chunked");
+            assertThat(new String(r.body(), StandardCharsets.US_ASCII)).isEqualTo(RawTarget.BODY);
+            raw.send("GET http://" + TARGET + ":" + web.port() + "/bytes/10 HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(sha256(raw.read().body())).isEqualTo(streamHash(10));
+        }
+    }
+
+    @Test
+    void aChunkedBodyReachesAnHttp10ClientUnchunked() throws Exception {
+        try (RawTarget target = new RawTarget();
+                RawHttp raw = new RawHttp(new InetSocketAddress("127.0.0.1", http()))) {
+            raw.send("GET http://127.0.0.1:" + target.port() + "/chunked HTTP/1.0\r\n\r\n");
+            RawHttp.Response r = raw.read();
+            assertThat(r.header("transfer-encoding")).isNull();
+            assertThat(new String(r.body(), StandardCharsets.US_ASCII)).isEqualTo(RawTarget.BODY);
+        }
+    }
+
+    @Test
+    void aHeadAnswerHasNoBodyAndTheConnectionGoesOn() throws Exception {
+        try (RawTarget target = new RawTarget();
+                RawHttp raw = new RawHttp(new InetSocketAddress("127.0.0.1", http()))) {
+            raw.send("HEAD http://127.0.0.1:" + target.port() + "/head HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET http://" + TARGET + ":" + web.port() + "/bytes/10 HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response head = raw.read(true);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("content-length")).isEqualTo("1000");
+            assertThat(sha256(raw.read().body())).isEqualTo(streamHash(10));
+        }
+    }
+
+    /**
+     * A target written on a bare socket, one request per connection, for the framings the JDK server
+     * does not produce: {@code /close} (HTTP/1.0, the body ends with the connection), {@code /chunked},
+     * and {@code /head} (a HEAD answer: a length and no body).
+     */
+    private static final class RawTarget implements AutoCloseable {
+        static final String BODY = "hello from a raw target";
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        private final Thread thread = new Thread(this::serve, "raw-target");
+
+        RawTarget() throws java.io.IOException {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (java.net.Socket s = server.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String requestLine = in.readLine();
+                    while (!in.readLine().isEmpty()) {
+                        // the headers
+                    }
+                    String answer;
+                    if (requestLine.contains("/close")) {
+                        answer = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + BODY;
+                    } else if (requestLine.contains("/chunked")) {
+                        answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"
+                                + Integer.toHexString(BODY.length() - 5) + "\r\n" + BODY.substring(5) + "\r\n0\r\n\r\n";
+                    } else {
+                        answer = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+                    }
+                    s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    s.shutdownOutput();
+                    in.read(); // until the proxy lets go
+                } catch (java.io.IOException | NullPointerException e) {
+                    // a client that went away; the next one may come
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
+    }
+
     /** Answers with the request's headers, one {@code name: value} line each, and hop-by-hop headers of its own. */
     private static HttpServer headerEcho() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
