@@ -1,6 +1,7 @@
 package dev.ssjvm.service.local.http;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.core.protocol.ProtocolViolation;
 import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.LocalRelay;
@@ -103,7 +104,7 @@ final class HttpProxyHandler extends SetupStage {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        boolean connect = msg instanceof HttpRequest request && request.method() == HttpMethod.CONNECT
+        boolean connect = msg instanceof HttpRequest request && HttpMethod.CONNECT.equals(request.method())
                 && request.decoderResult().isSuccess();
         if (!pending.isEmpty() || !canHandle(msg)) {
             pending.add(msg);
@@ -176,7 +177,7 @@ final class HttpProxyHandler extends SetupStage {
             fail(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "proxy authentication required");
             return;
         }
-        if (request.method() == HttpMethod.CONNECT) {
+        if (HttpMethod.CONNECT.equals(request.method())) {
             InetSocketAddress target = ProxyTargets.connect(request.uri());
             if (target == null) {
                 fail(HttpResponseStatus.BAD_REQUEST, "CONNECT needs host:port");
@@ -192,7 +193,7 @@ final class HttpProxyHandler extends SetupStage {
         }
         clientHttp10 = request.protocolVersion().minorVersion() == 0;
         closeAfterExchange = !HttpUtil.isKeepAlive(request) || clientInputEnded;
-        headRequest = request.method() == HttpMethod.HEAD;
+        headRequest = HttpMethod.HEAD.equals(request.method());
         HopByHop.strip(request.headers());
         request.setUri(absolute.originForm());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -312,6 +313,7 @@ final class HttpProxyHandler extends SetupStage {
         ctx.write(msg);
         if (msg instanceof LastHttpContent) {
             responseDone = true;
+            ctx.flush();
             finishIfDone();
         } else if (!ctx.channel().isWritable()) {
             // pause first: a flush that drains the buffer fires the writability change, which resumes
@@ -553,6 +555,9 @@ final class HttpProxyHandler extends SetupStage {
         public void userEventTriggered(ChannelHandlerContext upstreamCtx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
                 channel.close(); // the codec has seen the end and ended a close-delimited body
+            } else if (evt instanceof ProtocolViolation violation) {
+                LOG.debug("server {} sent bad data ({})", channel.remoteAddress(), violation.reason());
+                channel.close();
             }
             ReferenceCountUtil.release(evt);
         }
