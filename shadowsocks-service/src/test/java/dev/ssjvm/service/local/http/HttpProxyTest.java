@@ -281,6 +281,7 @@ class HttpProxyTest {
         for (String bad : List.of("\u0016\u0003\u0001garbage that is not HTTP\r\n\r\n",
                 "GET /origin-form HTTP/1.1\r\nHost: " + TARGET + "\r\n\r\n",
                 "GET http://" + TARGET + ":" + web.port() + "/ HTTP/1.1\r\n" + bigHeader + "\r\n",
+                "GET http://" + TARGET + "/" + "a".repeat(20_000) + " HTTP/1.1\r\n\r\n",
                 "CONNECT no-port HTTP/1.1\r\n\r\n",
                 "CONNECT bad/name:80 HTTP/1.1\r\n\r\n",
                 "GET http://exa mple/ HTTP/1.1\r\n\r\n",
@@ -304,6 +305,19 @@ class HttpProxyTest {
             assertThat(new String(raw.input().readNBytes("early bytes".length()), StandardCharsets.US_ASCII))
                     .isEqualTo("early bytes");
             TestTarget.roundTrip(raw.socket, "and more");
+        }
+    }
+
+    @Test
+    void aConnectPipelinedAfterAGetWaitsForItsAnswerAndKeepsItsBytes() throws Exception {
+        try (RawHttp raw = new RawHttp(new InetSocketAddress("127.0.0.1", http()))) {
+            raw.send("GET http://" + TARGET + ":" + web.port() + "/bytes/50000 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "CONNECT " + TARGET + ":" + stack.target.port() + " HTTP/1.1\r\n\r\nEafter the get");
+            assertThat(sha256(raw.read().body())).isEqualTo(streamHash(50000));
+            assertThat(raw.read(true).status()).isEqualTo(200);
+            assertThat(new String(raw.input().readNBytes("after the get".length()), StandardCharsets.US_ASCII))
+                    .isEqualTo("after the get");
+            TestTarget.roundTrip(raw.socket, "still relayed");
         }
     }
 
