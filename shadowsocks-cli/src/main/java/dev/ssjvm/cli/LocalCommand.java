@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "sslocal", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Shadowsocks client: a local SOCKS5 proxy (or, with -L, a tunnel) through a Shadowsocks server.")
+        description = "Shadowsocks client: a local SOCKS5 and HTTP proxy (or, with -L, a tunnel) through a Shadowsocks server.")
 final class LocalCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LocalCommand.class);
 

@@ -81,9 +81,12 @@ public final class LocalConfigLoader {
         List<ServerEndpoint> servers = servers(flags, config, notices, online != null);
         Map<String, String> users = socksUsers(flags, config);
         List<LocalListener> listeners = listeners(flags, config, users);
-        if (!users.isEmpty() && listeners.stream().noneMatch(l -> l.protocol().equals(LocalListener.SOCKS))) {
-            throw new ConfigException((flags.socksUsers != null ? "flag --socks-user" : config.file()
-                    + ": key 'socks5_users'") + ": there is no SOCKS listener to authenticate for");
+        String usersFrom = flags.socksUsers != null ? "flag --socks-user" : config.file() + ": key 'socks5_users'";
+        if (!users.isEmpty() && listeners.stream().noneMatch(l -> authenticates(l.protocol()))) {
+            throw new ConfigException(usersFrom + ": there is no SOCKS or HTTP listener to authenticate for");
+        }
+        if (listeners.stream().anyMatch(l -> l.protocol().equals(LocalListener.HTTP) && l.users().equals(users))) {
+            checkBasicNames(users, usersFrom);
         }
         config.requireAllRead(COMMAND);
         return new Loaded(servers, listeners, common, online);
@@ -311,7 +314,22 @@ public final class LocalConfigLoader {
         if (protocol.equals(LocalListener.TUNNEL)) {
             return List.of(LocalListener.tunnel(address, port, tunnelTarget));
         }
-        return List.of(new LocalListener(protocol, address, port, null, users));
+        return List.of(new LocalListener(protocol, address, port, null, authenticates(protocol) ? users : Map.of()));
+    }
+
+    /** Whether listeners of {@code protocol} take users (SOCKS, HTTP); the name is already checked. */
+    private static boolean authenticates(String protocol) {
+        return FrontEnds.named(protocol).authenticates();
+    }
+
+    /** Basic authentication splits {@code user:password} at the first colon, so a name cannot hold one. */
+    private static void checkBasicNames(Map<String, String> users, String where) throws ConfigException {
+        for (String name : users.keySet()) {
+            if (name.indexOf(':') >= 0) {
+                throw new ConfigException(where + ": user '" + name + "': an HTTP proxy user's name cannot"
+                        + " contain ':' (Basic authentication)");
+            }
+        }
     }
 
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {
@@ -331,9 +349,17 @@ public final class LocalConfigLoader {
             target = HostAndPort.of(host, forwardPort);
         }
         Map<String, String> localUsers = local.has("socks5_users") ? socksUsersIn(local) : users;
-        if (protocol.equals(LocalListener.TUNNEL) || protocol.equals(LocalListener.REDIR) && !local.has("socks5_users")) {
+        if (!authenticates(protocol)) {
+            if (local.has("socks5_users")) {
+                throw local.invalid("socks5_users", "a " + protocol + " listener has no authentication; users are"
+                        + " for SOCKS and HTTP listeners");
+            }
             localUsers = Map.of();
-        } else if (target != null) {
+        }
+        if (protocol.equals(LocalListener.HTTP) && local.has("socks5_users")) {
+            checkBasicNames(localUsers, local.file() + ": key '" + local.qualified("socks5_users") + "'");
+        }
+        if (!protocol.equals(LocalListener.TUNNEL) && target != null) {
             throw local.invalid("forward_address", "only a tunnel has a fixed target");
         }
         return new LocalListener(protocol, address, port, target, localUsers);

@@ -36,7 +36,8 @@ public final class LocalOptions {
     public String tunnelTarget;
 
     @Option(names = "--socks-user", paramLabel = "USER:PASSWORD",
-            description = "Require SOCKS5 username/password authentication; repeat for several users.")
+            description = "Require SOCKS5 username/password (and, for HTTP proxy clients, Basic) authentication;"
+                    + " repeat for several users.")
     public List<String> socksUsers;
 
     @Option(names = "--online-config-url", paramLabel = "URL",

@@ -131,6 +131,45 @@ class LocalConfigLoaderTest {
     }
 
     @Test
+    void httpListeners() throws Exception {
+        String[] server = {"-s", "127.0.0.1", "-p", "8388", "-k", "secret", "-m", "aes-256-gcm"};
+        LocalSettings flag = load(null, concat(server, "--protocol", "http", "-l", "8080", "--socks-user", "a:b"));
+        assertThat(flag.listeners()).containsExactly(
+                new LocalListener(LocalListener.HTTP, "127.0.0.1", 8080, null, java.util.Map.of("a", "b")));
+
+        LocalSettings s = load("""
+                {"server": "h", "server_port": 1, "password": "p",
+                 "locals": [{"local_port": 8080, "protocol": "http"},
+                            {"local_port": 8081, "protocol": "http", "socks5_users": {"carol": "x"}},
+                            {"local_port": 5300, "protocol": "tunnel", "forward_address": "1.1.1.1", "forward_port": 53}],
+                 "socks5_users": {"alice": "wonderland"}}
+                """);
+        assertThat(s.listeners()).extracting(LocalListener::protocol)
+                .containsExactly(LocalListener.HTTP, LocalListener.HTTP, LocalListener.TUNNEL);
+        assertThat(s.listeners().get(0).users()).as("the top-level users apply to HTTP too")
+                .containsExactly(java.util.Map.entry("alice", "wonderland"));
+        assertThat(s.listeners().get(1).users()).containsOnlyKeys("carol");
+        assertThat(s.listeners().get(2).users()).isEmpty();
+
+        // users alone on an HTTP listener are enough; on listeners that cannot authenticate they are an error
+        assertThat(load("{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\", \"socks5_users\": {\"a\": \"b\"},"
+                + " \"locals\": [{\"local_port\": 8080, \"protocol\": \"http\"}]}").listeners().get(0).users())
+                .containsOnlyKeys("a");
+        String base = "\"server\": \"h\", \"server_port\": 1, \"password\": \"p\"";
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"tunnel\","
+                + " \"forward_address\": \"x\", \"forward_port\": 2, \"socks5_users\": {\"a\": \"b\"}}]}"))
+                .contains("locals[0].socks5_users").contains("no authentication");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"http\","
+                + " \"forward_address\": \"x\", \"forward_port\": 2}]}")).contains("only a tunnel");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"protocol\": \"http\","
+                + " \"socks5_users\": {\"a:b\": \"c\"}}]}")).contains("locals[0].socks5_users").contains("':'");
+        assertThat(load(null, concat(server, "--protocol", "http", "--socks-user", "a:b:c")).listeners().get(0).users())
+                .as("the password may hold colons").containsEntry("a", "b:c");
+        assertThat(error("{" + base + ", \"socks5_users\": {\"a:b\": \"c\"}}", "--protocol", "http"))
+                .contains("key 'socks5_users'").contains("':'");
+    }
+
+    @Test
     void errors() {
         assertThat(error(null)).contains("--server-url").contains("-s HOST");
         assertThat(error(null, "--server-url", "ss://bogus")).contains("flag --server-url");
@@ -168,7 +207,7 @@ class LocalConfigLoaderTest {
         assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1, \"forward_address\": \"x\","
                 + " \"forward_port\": 2}]}")).contains("locals[0].forward_address").contains("only a tunnel");
         assertThat(error("{" + base + ", \"socks5_users\": {\"a\": \"b\"}}", "-L", "1.1.1.1:53"))
-                .contains("socks5_users").contains("no SOCKS listener");
+                .contains("socks5_users").contains("no SOCKS or HTTP listener");
         assertThat(error("{" + base + ", \"plugin\": \"obfs-local\"}")).contains("key 'plugin'");
         assertThat(error(null, "--server-url", "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388/?plugin=obfs-local"))
                 .contains("flag --server-url").contains("plugins");

@@ -12,7 +12,8 @@ import java.util.Objects;
  * options. Which options a protocol needs or refuses is checked by that protocol's factory.
  *
  * @param forwardTo the fixed target of a tunnel ({@code -L host:port}); {@code null} otherwise
- * @param users username to password for proxy authentication (RFC 1929 for SOCKS5); empty for none
+ * @param users username to password for proxy authentication (RFC 1929 for SOCKS5, Basic for
+ *     HTTP); empty for none
  * @param acl which targets go through the server and which are connected directly
  * @param localDns the resolver a DNS front end asks for bypassed names; {@code null} otherwise
  * @param remoteDns the resolver a DNS front end asks, through the server, for the other names;
@@ -23,6 +24,7 @@ public record LocalListener(String protocol, String address, int port, InetSocke
 
     public static final String SOCKS = "socks";
     public static final String TUNNEL = "tunnel";
+    public static final String HTTP = "http";
     public static final String REDIR = "redir";
 
     public LocalListener {

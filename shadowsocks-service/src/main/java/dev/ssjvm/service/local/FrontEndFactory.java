@@ -9,6 +9,14 @@ public interface FrontEndFactory {
     String protocol();
 
     /**
+     * Whether its listeners authenticate their clients, so that configured users apply to them
+     * ({@code socks5_users}, {@code --socks-user}).
+     */
+    default boolean authenticates() {
+        return false;
+    }
+
+    /**
      * @throws IllegalArgumentException when the listener's options do not fit the protocol, saying
      *     which (a tunnel without a target, authentication on a protocol without any)
      */

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.local;
 
+import dev.ssjvm.service.local.http.HttpFrontEnd;
 import dev.ssjvm.service.local.redir.RedirFrontEnd;
 import dev.ssjvm.service.local.socks.SocksFrontEnd;
 import dev.ssjvm.service.local.tunnel.TunnelFrontEnd;
@@ -12,6 +13,7 @@ public final class FrontEnds {
     private static final Map<String, FrontEndFactory> FACTORIES = register(
             new SocksFrontEnd.Factory(),
             new TunnelFrontEnd.Factory(),
+            new HttpFrontEnd.Factory(),
             new RedirFrontEnd.Factory());
 
     private FrontEnds() {}

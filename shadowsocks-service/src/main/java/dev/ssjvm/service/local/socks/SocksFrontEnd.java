@@ -6,7 +6,9 @@ import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.local.FrontEnd;
 import dev.ssjvm.service.local.FrontEndFactory;
 import dev.ssjvm.service.local.LocalContext;
+import dev.ssjvm.service.local.http.HttpFrontEnd;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.socksx.SocksPortUnificationServerHandler;
 import java.util.Map;
@@ -17,8 +19,13 @@ import java.util.Map;
  * CONNECT relays through the servers when TCP is on; UDP ASSOCIATE, when UDP is on, gets a socket of
  * its own per association, so the listener itself needs none.
  *
- * <p>Pipeline: Netty's version detection (which installs the SOCKS4 or SOCKS5 codecs), then
- * {@link SocksAuthStage}, then {@link SocksRequestStage}; each stage removes itself when done.
+ * <p>The port is mixed: a connection whose first byte is not a SOCKS version is an HTTP proxy client,
+ * served by the HTTP front end's handlers ({@link HttpFrontEnd#install}) with the same users (Basic
+ * authentication) and ACL.
+ *
+ * <p>Pipeline: {@link MixedDetector}, then for SOCKS Netty's version detection (which installs the
+ * SOCKS4 or SOCKS5 codecs), {@link SocksAuthStage} and {@link SocksRequestStage}; each stage removes
+ * itself when done.
  */
 public final class SocksFrontEnd implements FrontEnd {
     private final LocalContext context;
@@ -37,6 +44,11 @@ public final class SocksFrontEnd implements FrontEnd {
         @Override
         public String protocol() {
             return LocalListener.SOCKS;
+        }
+
+        @Override
+        public boolean authenticates() {
+            return true;
         }
 
         @Override
@@ -62,8 +74,13 @@ public final class SocksFrontEnd implements FrontEnd {
 
     @Override
     public void initTcp(SocketChannel channel) {
-        channel.pipeline()
-                .addLast("socks-detect", new SocksPortUnificationServerHandler())
+        // HTTP has nothing to offer without TCP relaying (-U): such a client is just closed
+        channel.pipeline().addLast("mixed-detect", new MixedDetector(this::installSocks,
+                mode.tcp() ? p -> HttpFrontEnd.install(p, context, acl, users) : null));
+    }
+
+    private void installSocks(ChannelPipeline pipeline) {
+        pipeline.addLast("socks-detect", new SocksPortUnificationServerHandler())
                 .addLast("socks-auth", new SocksAuthStage(users))
                 .addLast("socks-request", new SocksRequestStage(context, acl, mode.tcp(), mode.udp()));
     }
@@ -76,6 +93,7 @@ public final class SocksFrontEnd implements FrontEnd {
     @Override
     public String describe() {
         return "SOCKS5 proxy" + (mode.udp() ? (mode.tcp() ? " (with UDP ASSOCIATE)" : " (UDP ASSOCIATE only)") : "")
+                + (mode.tcp() ? ", SOCKS4/4a and HTTP proxy on the same port" : "")
                 + (users.isEmpty() ? "" : " (username/password required)");
     }
 }

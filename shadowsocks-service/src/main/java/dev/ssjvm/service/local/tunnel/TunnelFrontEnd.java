@@ -41,7 +41,7 @@ public final class TunnelFrontEnd implements FrontEnd {
                         + " forward_port)");
             }
             if (!listener.users().isEmpty()) {
-                throw new IllegalArgumentException("a tunnel has no authentication; users are for SOCKS listeners");
+                throw new IllegalArgumentException("a tunnel has no authentication; users are for SOCKS and HTTP listeners");
             }
             return new TunnelFrontEnd(listener, context);
         }
