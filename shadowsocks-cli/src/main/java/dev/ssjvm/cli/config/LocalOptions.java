@@ -37,4 +37,14 @@ public final class LocalOptions {
     @Option(names = "--socks-user", paramLabel = "USER:PASSWORD",
             description = "Require SOCKS5 username/password authentication; repeat for several users.")
     public List<String> socksUsers;
+
+    @Option(names = "--local-dns-addr", paramLabel = "IP[:PORT]",
+            description = "With --protocol dns: the resolver asked directly for the names the ACL bypasses (port 53 "
+                    + "unless given).")
+    public String localDns;
+
+    @Option(names = "--remote-dns-addr", paramLabel = "HOST[:PORT]",
+            description = "With --protocol dns: the resolver asked through the server for every other name (port 53 "
+                    + "unless given).")
+    public String remoteDns;
 }

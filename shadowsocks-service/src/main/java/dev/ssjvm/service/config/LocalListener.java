@@ -23,6 +23,7 @@ public record LocalListener(String protocol, String address, int port, InetSocke
 
     public static final String SOCKS = "socks";
     public static final String TUNNEL = "tunnel";
+    public static final String DNS = "dns";
 
     public LocalListener {
         Objects.requireNonNull(protocol, "protocol");

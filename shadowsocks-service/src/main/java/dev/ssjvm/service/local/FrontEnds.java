@@ -1,5 +1,6 @@
 package dev.ssjvm.service.local;
 
+import dev.ssjvm.service.local.dns.DnsFrontEnd;
 import dev.ssjvm.service.local.socks.SocksFrontEnd;
 import dev.ssjvm.service.local.tunnel.TunnelFrontEnd;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Set;
 public final class FrontEnds {
     private static final Map<String, FrontEndFactory> FACTORIES = register(
             new SocksFrontEnd.Factory(),
-            new TunnelFrontEnd.Factory());
+            new TunnelFrontEnd.Factory(),
+            new DnsFrontEnd.Factory());
 
     private FrontEnds() {}
 

@@ -45,6 +45,9 @@ public final class SocksFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("a SOCKS listener takes its targets from its clients, not a"
                         + " fixed target");
             }
+            if (listener.localDns() != null || listener.remoteDns() != null) {
+                throw new IllegalArgumentException("resolvers are for DNS listeners (protocol dns)");
+            }
             for (Map.Entry<String, String> user : listener.users().entrySet()) {
                 if (user.getKey().isEmpty() || user.getKey().length() > 255 || user.getValue().length() > 255) {
                     throw new IllegalArgumentException("SOCKS5 user '" + user.getKey()

@@ -40,6 +40,9 @@ public final class TunnelFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("a tunnel needs a target (-L host:port, or forward_address and"
                         + " forward_port)");
             }
+            if (listener.localDns() != null || listener.remoteDns() != null) {
+                throw new IllegalArgumentException("resolvers are for DNS listeners (protocol dns)");
+            }
             if (!listener.users().isEmpty()) {
                 throw new IllegalArgumentException("a tunnel has no authentication; users are for SOCKS listeners");
             }

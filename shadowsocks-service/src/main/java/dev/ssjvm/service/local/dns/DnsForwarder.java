@@ -1,0 +1,186 @@
+package dev.ssjvm.service.local.dns;
+
+import dev.ssjvm.service.acl.Acl;
+import dev.ssjvm.service.local.LocalContext;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the queries of one DNS front end: from the cache, else from the local resolver (names the
+ * ACL bypasses) or, through the Shadowsocks server, from the remote one (every other name). Over UDP
+ * first; over TCP when a UDP answer is truncated and the client asked over TCP (a UDP client gets the
+ * truncated answer and asks again over TCP itself, as with any resolver), and through the server over
+ * TCP alone when the mode has no UDP. A query without an answer in time is answered SERVFAIL.
+ * Everything runs on the event loop the query came in on; the UDP sockets to the resolvers are per loop.
+ */
+final class DnsForwarder {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsForwarder.class);
+
+    private final LocalContext context;
+    private final Acl acl;
+    private final InetSocketAddress localDns;
+    private final InetSocketAddress remoteDns;
+    private final DnsCache cache;
+    private final Duration timeout;
+    private final boolean proxyUdp;
+    private final boolean proxyTcp;
+    private final Map<EventLoop, Sockets> sockets = new ConcurrentHashMap<>();
+
+    /** The UDP exchanges of one event loop, opened when first needed and again after they idle out. */
+    private static final class Sockets {
+        UdpExchange direct;
+        UdpExchange proxied;
+    }
+
+    DnsForwarder(LocalContext context, Acl acl, InetSocketAddress localDns, InetSocketAddress remoteDns,
+            DnsCache cache, Duration timeout) {
+        this.context = context;
+        this.acl = acl;
+        this.localDns = localDns;
+        this.remoteDns = remoteDns;
+        this.cache = cache;
+        this.timeout = timeout;
+        this.proxyUdp = context.settings().common().mode().udp();
+        this.proxyTcp = context.settings().common().mode().tcp();
+    }
+
+    /**
+     * Answers {@code message}, a query from a client, by calling {@code reply} once on {@code loop}
+     * with the answer (carrying the client's id); not at all when the message is not even a header.
+     *
+     * @param overTcp whether the client asked over TCP, so that an answer of any size reaches it
+     */
+    void answer(EventLoop loop, byte[] message, boolean overTcp, Consumer<byte[]> reply) {
+        DnsWire.Query query;
+        try {
+            query = DnsWire.readQuery(message);
+        } catch (DnsWire.BadQuery e) {
+            LOG.debug("dns: refused a query: {}", e.getMessage());
+            byte[] refusal = DnsWire.headerOnlyAnswer(message, e.code);
+            if (refusal != null) {
+                reply.accept(refusal);
+            }
+            return;
+        }
+        byte[] cached = cache.get(query.cacheKey(), query.id());
+        if (cached != null && (overTcp || cached.length <= query.udpLimit())) {
+            reply.accept(cached);
+            return;
+        }
+        Acl.Route route = acl.matchName(query.host()).orElse(acl.defaultRoute());
+        new Lookup(loop, query, message, overTcp, route, reply).start();
+    }
+
+    /** One query on its way: the first try, maybe a second over TCP, and the deadline over both. */
+    private final class Lookup {
+        private final EventLoop loop;
+        private final DnsWire.Query query;
+        private final byte[] message;
+        private final boolean overTcp;
+        private final Acl.Route route;
+        private final Consumer<byte[]> reply;
+        private ScheduledFuture<?> deadline;
+        private Future<byte[]> current;
+        private boolean done;
+
+        Lookup(EventLoop loop, DnsWire.Query query, byte[] message, boolean overTcp, Acl.Route route,
+                Consumer<byte[]> reply) {
+            this.loop = loop;
+            this.query = query;
+            this.message = message;
+            this.overTcp = overTcp;
+            this.route = route;
+            this.reply = reply;
+        }
+
+        void start() {
+            deadline = loop.schedule(() -> finish(null, "no answer in " + timeout.toMillis() + " ms"),
+                    timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean bypass = route == Acl.Route.BYPASS;
+            if (bypass || proxyUdp) {
+                send(udp(bypass).query(message), false);
+            } else {
+                send(TcpExchange.query(context.connector().viaServer(loop, remoteDns), message), true);
+            }
+        }
+
+        private void send(Future<byte[]> answer, boolean tcp) {
+            current = answer;
+            answer.addListener((Future<byte[]> f) -> {
+                if (done) {
+                    return;
+                }
+                if (!f.isSuccess()) {
+                    finish(null, f.cause().getMessage());
+                    return;
+                }
+                received(f.getNow(), tcp);
+            });
+        }
+
+        private void received(byte[] answer, boolean tcp) {
+            DnsWire.Answer read;
+            try {
+                read = DnsWire.readAnswer(answer);
+            } catch (IllegalArgumentException e) {
+                finish(null, e.getMessage());
+                return;
+            }
+            // a UDP answer carries the id we gave it; a TCP one the client's, as the query went out unchanged
+            if (!read.type().equals(query.type()) || !read.name().equalsIgnoreCase(query.name())
+                    || (tcp && read.id() != query.id())) {
+                finish(null, "an answer to another question");
+                return;
+            }
+            boolean bypass = route == Acl.Route.BYPASS;
+            if (read.truncated() && !tcp && overTcp && (bypass || proxyTcp)) {
+                send(TcpExchange.query(bypass ? context.connector().direct(loop, localDns)
+                        : context.connector().viaServer(loop, remoteDns), message), true);
+                return;
+            }
+            byte[] forClient = DnsWire.withId(answer, query.id());
+            cache.put(query.cacheKey(), forClient.clone(), read.ttlOffsets(), read.cacheSeconds());
+            finish(forClient, null);
+        }
+
+        private void finish(byte[] answer, String failure) {
+            if (done) {
+                return;
+            }
+            done = true;
+            deadline.cancel(false);
+            if (current != null) {
+                current.cancel(false); // forgets the id, closes a TCP connection
+            }
+            if (answer == null) {
+                LOG.debug("dns: {} {} via the {} resolver failed: {}", query.host(), query.type().name(),
+                        route == Acl.Route.BYPASS ? "local" : "remote", failure);
+                answer = DnsWire.serverFailure(query);
+            }
+            reply.accept(answer);
+        }
+
+        private UdpExchange udp(boolean bypass) {
+            Sockets s = sockets.computeIfAbsent(loop, l -> new Sockets());
+            if (bypass) {
+                if (s.direct == null || s.direct.isClosed()) {
+                    s.direct = new UdpExchange.Direct(context, loop, localDns);
+                }
+                return s.direct;
+            }
+            if (s.proxied == null || s.proxied.isClosed()) {
+                s.proxied = new UdpExchange.Proxied(context, loop, remoteDns);
+            }
+            return s.proxied;
+        }
+    }
+}
