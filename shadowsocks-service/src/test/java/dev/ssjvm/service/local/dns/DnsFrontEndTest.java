@@ -61,7 +61,7 @@ class DnsFrontEndTest {
         serverDns = new TestDns();
         server = ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, serverDns).mode(mode).build());
         LocalListener dns = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
-                .withAcl(new BypassSuffixesAcl("direct.test"))
+                .withAcl(new BypassSuffixesAcl("direct.test", "big-direct.test"))
                 .withDns(new InetSocketAddress("127.0.0.1", localDnsPort),
                         new InetSocketAddress("127.0.0.1", remoteDnsPort));
         local = ShadowsocksLocal.start(LocalSettings.of(
@@ -73,12 +73,23 @@ class DnsFrontEndTest {
         return mode.tcp() ? server.tcpAddresses().get(0).getPort() : server.udpAddresses().get(0).getPort();
     }
 
-    /** dnsmasq answering every name under {@code direct.test} and {@code proxied.test} with {@code address}. */
+    /**
+     * dnsmasq answering every name under {@code direct.test} and {@code proxied.test} with {@code address},
+     * and {@code big-direct.test} and {@code big-proxied.test} with a TXT record too large for 512 bytes,
+     * its strings starting with {@code address}.
+     */
     private static ExternalPeer dnsmasq(int port, String address) throws Exception {
+        String big = String.join(",", bigTxt(address));
         return ExternalPeer.start("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--user=root", "--pid-file=", "--bind-interfaces", "--listen-address=127.0.0.1",
                 "--port=" + port, "--local-ttl=300", "--address=/direct.test/" + address,
-                "--address=/proxied.test/" + address).awaitTcp(port);
+                "--address=/proxied.test/" + address, "--txt-record=big-direct.test," + big,
+                "--txt-record=big-proxied.test," + big).awaitTcp(port);
+    }
+
+    private static List<String> bigTxt(String address) {
+        return java.util.stream.IntStream.range(0, 4).mapToObj(i -> address + "-" + i + "-" + "x".repeat(180))
+                .toList();
     }
 
     @AfterEach
@@ -214,6 +225,34 @@ class DnsFrontEndTest {
         }
         assertThat(dig("still.proxied.test")).as("the front end still answers").isEqualTo(REMOTE_ANSWER);
         assertThat(dig("still.direct.test", "+tcp")).isEqualTo(LOCAL_ANSWER);
+    }
+
+    @Test
+    void aTruncatedAnswerIsAskedAgainOverTcpForATcpClient() throws Exception {
+        start(Mode.TCP_AND_UDP);
+        // without EDNS a UDP answer holds 512 bytes: a UDP client gets the truncated one, as from any resolver
+        ExternalPeer.Result truncated = ExternalPeer.run(60, "dig", "@127.0.0.1", "-p", "" + dnsPort(), "+noedns",
+                "+ignore", "+tries=1", "+time=10", "big-direct.test", "TXT");
+        assertThat(new String(truncated.stdout(), StandardCharsets.US_ASCII)).containsPattern("flags: qr[a-z ]* tc");
+        // a TCP client gets the whole answer: asked over UDP first, then again over TCP
+        String direct = digTxt("big-direct.test");
+        for (String part : bigTxt(LOCAL_ANSWER)) {
+            assertThat(direct).contains(part);
+        }
+        assertThat(serverTraffic().tcpConnections()).isZero();
+        String proxied = digTxt("big-proxied.test");
+        for (String part : bigTxt(REMOTE_ANSWER)) {
+            assertThat(proxied).contains(part);
+        }
+        assertThat(serverTraffic().udpPacketsUp()).as("first over UDP through the server").isEqualTo(1);
+        assertThat(serverTraffic().tcpConnections()).as("then over TCP through the server").isEqualTo(1);
+    }
+
+    private String digTxt(String name) throws Exception {
+        ExternalPeer.Result result = ExternalPeer.run(60, "dig", "@127.0.0.1", "-p", "" + dnsPort(), "+noedns", "+tcp",
+                "+short", "+tries=1", "+time=10", name, "TXT");
+        assertThat(result.exitCode()).as("dig: %s", result.stderr()).isZero();
+        return new String(result.stdout(), StandardCharsets.US_ASCII);
     }
 
     @Test
