@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DnsForwarder {
     private static final Logger LOG = LoggerFactory.getLogger(DnsForwarder.class);
+    /** Queries waiting for a resolver at once, per front end. */
+    static final int MAX_IN_FLIGHT = 4096;
 
     private final LocalContext context;
     private final Acl acl;
@@ -34,6 +37,8 @@ final class DnsForwarder {
     private final boolean proxyUdp;
     private final boolean proxyTcp;
     private final Map<EventLoop, Sockets> sockets = new ConcurrentHashMap<>();
+    /** Queries on their way, over all loops: a flood gets SERVFAIL rather than a connection per query. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     /** The UDP exchanges of one event loop, opened when first needed and again after they idle out. */
     private static final class Sockets {
@@ -55,29 +60,38 @@ final class DnsForwarder {
 
     /**
      * Answers {@code message}, a query from a client, by calling {@code reply} once on {@code loop}
-     * with the answer (carrying the client's id); not at all when the message is not even a header.
+     * with the answer (carrying the client's id).
      *
      * @param overTcp whether the client asked over TCP, so that an answer of any size reaches it
+     * @return false, and no call of {@code reply}, when the message has no query header to answer
      */
-    void answer(EventLoop loop, byte[] message, boolean overTcp, Consumer<byte[]> reply) {
+    boolean answer(EventLoop loop, byte[] message, boolean overTcp, Consumer<byte[]> reply) {
         DnsWire.Query query;
         try {
             query = DnsWire.readQuery(message);
         } catch (DnsWire.BadQuery e) {
             LOG.debug("dns: refused a query: {}", e.getMessage());
             byte[] refusal = DnsWire.headerOnlyAnswer(message, e.code);
-            if (refusal != null) {
-                reply.accept(refusal);
+            if (refusal == null) {
+                return false;
             }
-            return;
+            reply.accept(refusal);
+            return true;
         }
         byte[] cached = cache.get(query.cacheKey(), query.id());
         if (cached != null && (overTcp || cached.length <= query.udpLimit())) {
-            reply.accept(cached);
-            return;
+            reply.accept(DnsWire.withQuestionOf(cached, message, query.name()));
+            return true;
+        }
+        if (inFlight.get() >= MAX_IN_FLIGHT) {
+            LOG.debug("dns: {} queries waiting already; {} gets SERVFAIL", MAX_IN_FLIGHT, query.host());
+            reply.accept(DnsWire.serverFailure(query));
+            return true;
         }
         Acl.Route route = acl.matchName(query.host()).orElse(acl.defaultRoute());
+        inFlight.incrementAndGet();
         new Lookup(loop, query, message, overTcp, route, reply).start();
+        return true;
     }
 
     /** One query on its way: the first try, maybe a second over TCP, and the deadline over both. */
@@ -157,6 +171,7 @@ final class DnsForwarder {
                 return;
             }
             done = true;
+            inFlight.decrementAndGet();
             deadline.cancel(false);
             if (current != null) {
                 current.cancel(false); // forgets the id, closes a TCP connection

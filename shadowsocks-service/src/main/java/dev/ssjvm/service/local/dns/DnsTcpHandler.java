@@ -17,7 +17,11 @@ import org.slf4j.LoggerFactory;
 final class DnsTcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(DnsTcpHandler.class);
 
+    /** Queries of one connection waiting for their answers before it stops reading. */
+    static final int MAX_OUTSTANDING = 64;
+
     private final DnsForwarder forwarder;
+    private int outstanding;
 
     DnsTcpHandler(DnsForwarder forwarder) {
         this.forwarder = forwarder;
@@ -26,15 +30,19 @@ final class DnsTcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
         byte[] query = ByteBufUtil.getBytes(frame);
-        if (query.length < DnsWire.HEADER) {
-            ctx.close(); // not even a header to answer: this is no DNS client
-            return;
-        }
-        forwarder.answer(ctx.channel().eventLoop(), query, true, answer -> {
+        boolean answering = forwarder.answer(ctx.channel().eventLoop(), query, true, answer -> {
+            if (outstanding-- == MAX_OUTSTANDING) {
+                ctx.channel().config().setAutoRead(true);
+            }
             if (ctx.channel().isActive()) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(answer), ctx.voidPromise());
             }
         });
+        if (!answering) {
+            ctx.close(); // not even a query header to answer: this is no DNS client
+        } else if (++outstanding == MAX_OUTSTANDING) {
+            ctx.channel().config().setAutoRead(false); // a client this far ahead waits for its answers
+        }
     }
 
     @Override

@@ -173,6 +173,25 @@ final class DnsWire {
         return AnswerWriter.INSTANCE.write(response);
     }
 
+    /**
+     * {@code answer} with its question's name spelled as in {@code query}: a kept answer may have been
+     * asked with other letter cases, and a client that randomises them (DNS 0x20) checks the echo. The
+     * name is the first thing after both headers; it is copied only when it is the same name.
+     */
+    static byte[] withQuestionOf(byte[] answer, byte[] query, String name) {
+        int length = name.length() + (name.endsWith(".") ? 1 : 2); // a length byte per label, then the root
+        if (answer.length < HEADER + length || query.length < HEADER + length) {
+            return answer;
+        }
+        for (int i = HEADER; i < HEADER + length; i++) {
+            if (Character.toLowerCase(answer[i]) != Character.toLowerCase(query[i])) {
+                return answer; // not laid out as we thought (a label with a dot in it): leave it
+            }
+        }
+        System.arraycopy(query, HEADER, answer, HEADER, length);
+        return answer;
+    }
+
     static int id(byte[] message) {
         return ((message[0] & 0xff) << 8) | (message[1] & 0xff);
     }

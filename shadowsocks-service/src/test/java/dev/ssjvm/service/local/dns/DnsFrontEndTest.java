@@ -164,6 +164,8 @@ class DnsFrontEndTest {
         assertThat(digAnswer("cached.direct.test")).contains(LOCAL_ANSWER);
         assertThat(serverTraffic().udpPacketsUp()).as("answered from the cache").isEqualTo(before);
         assertThat(ttl(again)).isBetween(0L, 300L);
+        assertThat(digAnswer("Cached.PROXIED.test")).as("the name spelled as this client asked (DNS 0x20)")
+                .startsWith("Cached.PROXIED.test.").contains(REMOTE_ANSWER);
         // dig checks that the answer carries its query's id; a name never asked is not in the cache
         assertThat(digStatus("uncached.proxied.test")).isEqualTo("SERVFAIL");
     }
