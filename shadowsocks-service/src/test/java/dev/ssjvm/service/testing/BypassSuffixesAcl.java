@@ -2,20 +2,38 @@ package dev.ssjvm.service.testing;
 
 import dev.ssjvm.service.acl.Acl;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * TEST ONLY, not the ACL file format: an {@link Acl} that bypasses the names ending in one of the given
- * domain suffixes and proxies everything else (addresses included). Stands in for the real ACL parser
- * ({@code service.acl}) in front-end tests until both have landed.
+ * domain suffixes (and, with {@link #bypassingAddresses}, the given addresses) and proxies everything
+ * else. Stands in for the real ACL parser ({@code service.acl}) in front-end tests until both have landed.
  */
 public final class BypassSuffixesAcl implements Acl {
     private final List<String> suffixes;
+    private final Set<InetAddress> addresses;
 
     public BypassSuffixesAcl(String... suffixes) {
-        this.suffixes = List.of(suffixes);
+        this(List.of(suffixes), Set.of());
+    }
+
+    private BypassSuffixesAcl(List<String> suffixes, Set<InetAddress> addresses) {
+        this.suffixes = suffixes;
+        this.addresses = addresses;
+    }
+
+    /** The same names, and these IP literals bypassed too. */
+    public BypassSuffixesAcl bypassingAddresses(String... ips) {
+        Set<InetAddress> set = new HashSet<>();
+        for (String ip : ips) {
+            set.add(new InetSocketAddress(ip, 0).getAddress()); // IP literals: no lookup
+        }
+        return new BypassSuffixesAcl(suffixes, Set.copyOf(set));
     }
 
     @Override
@@ -31,7 +49,7 @@ public final class BypassSuffixesAcl implements Acl {
 
     @Override
     public Route routeAddress(InetAddress address) {
-        return Route.PROXY;
+        return addresses.contains(address) ? Route.BYPASS : Route.PROXY;
     }
 
     @Override
@@ -41,6 +59,6 @@ public final class BypassSuffixesAcl implements Acl {
 
     @Override
     public String toString() {
-        return "bypass " + suffixes;
+        return "bypass " + suffixes + " " + addresses;
     }
 }

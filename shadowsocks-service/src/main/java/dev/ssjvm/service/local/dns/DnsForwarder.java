@@ -88,22 +88,27 @@ final class DnsForwarder {
             reply.accept(DnsWire.serverFailure(query));
             return true;
         }
-        Acl.Route route = acl.matchName(query.host()).orElse(acl.defaultRoute());
+        // no name rule: both resolvers, the local answer's addresses decide; no ACL at all: the remote one
+        Acl.Route route = acl.matchName(query.host()).orElse(acl == Acl.PROXY_ALL ? Acl.Route.PROXY : null);
         inFlight.incrementAndGet();
         new Lookup(loop, query, message, overTcp, route, reply).start();
         return true;
     }
 
-    /** One query on its way: the first try, maybe a second over TCP, and the deadline over both. */
+    /**
+     * One query on its way: to one resolver, or, for a name no ACL rule matches, to both at once (as
+     * shadowsocks-rust does), keeping the local answer when one of its addresses is bypassed and the
+     * remote one otherwise. One deadline covers everything.
+     */
     private final class Lookup {
         private final EventLoop loop;
         private final DnsWire.Query query;
         private final byte[] message;
         private final boolean overTcp;
-        private final Acl.Route route;
         private final Consumer<byte[]> reply;
+        private final Leg local;
+        private final Leg remote;
         private ScheduledFuture<?> deadline;
-        private Future<byte[]> current;
         private boolean done;
 
         Lookup(EventLoop loop, DnsWire.Query query, byte[] message, boolean overTcp, Acl.Route route,
@@ -112,76 +117,148 @@ final class DnsForwarder {
             this.query = query;
             this.message = message;
             this.overTcp = overTcp;
-            this.route = route;
             this.reply = reply;
+            this.local = route != Acl.Route.PROXY ? new Leg(true) : null;
+            this.remote = route != Acl.Route.BYPASS ? new Leg(false) : null;
         }
 
         void start() {
-            deadline = loop.schedule(() -> finish(null, "no answer in " + timeout.toMillis() + " ms"),
+            deadline = loop.schedule(() -> finish(null, null, "no answer in " + timeout.toMillis() + " ms"),
                     timeout.toMillis(), TimeUnit.MILLISECONDS);
-            boolean bypass = route == Acl.Route.BYPASS;
-            if (bypass || proxyUdp) {
-                send(udp(bypass).query(message), false);
-            } else {
-                send(TcpExchange.query(context.connector().viaServer(loop, remoteDns), message), true);
-            }
-        }
-
-        private void send(Future<byte[]> answer, boolean tcp) {
-            current = answer;
-            answer.addListener((Future<byte[]> f) -> {
-                if (done) {
-                    return;
+            if (local != null) {
+                local.start();
+                if (remote != null) { // a local resolver that does not answer must not hold the remote answer back
+                    loop.schedule(local::giveUp, timeout.toMillis() / 2, TimeUnit.MILLISECONDS);
                 }
-                if (!f.isSuccess()) {
-                    finish(null, f.cause().getMessage());
-                    return;
+            }
+            if (remote != null && !done) {
+                remote.start();
+            }
+        }
+
+        /** A leg has its answer or has failed: answer the client when that settles which answer it gets. */
+        void settled() {
+            if (done) {
+                return;
+            }
+            if (local == null || remote == null) {
+                Leg only = local != null ? local : remote;
+                finish(only.answer, only.read, only.failure);
+                return;
+            }
+            if (local.answer != null && localWins(local.read)) {
+                finish(local.answer, local.read, null);
+            } else if (local.answer != null || local.failure != null) {
+                if (remote.answer != null || remote.failure != null) {
+                    finish(remote.answer, remote.read, remote.failure); // never the local answer it overruled
                 }
-                received(f.getNow(), tcp);
-            });
+            }
         }
 
-        private void received(byte[] answer, boolean tcp) {
-            DnsWire.Answer read;
-            try {
-                read = DnsWire.readAnswer(answer);
-            } catch (IllegalArgumentException e) {
-                finish(null, e.getMessage());
-                return;
+        /** The local answer stands when it names a bypassed address (or, naming none, bypass is the default). */
+        private boolean localWins(DnsWire.Answer read) {
+            if (read.addresses().isEmpty()) {
+                return acl.defaultRoute() == Acl.Route.BYPASS;
             }
-            // a UDP answer carries the id we gave it; a TCP one the client's, as the query went out unchanged
-            if (!read.type().equals(query.type()) || !read.name().equalsIgnoreCase(query.name())
-                    || (tcp && read.id() != query.id())) {
-                finish(null, "an answer to another question");
-                return;
-            }
-            boolean bypass = route == Acl.Route.BYPASS;
-            if (read.truncated() && !tcp && overTcp && (bypass || proxyTcp)) {
-                send(TcpExchange.query(bypass ? context.connector().direct(loop, localDns)
-                        : context.connector().viaServer(loop, remoteDns), message), true);
-                return;
-            }
-            byte[] forClient = DnsWire.withId(answer, query.id());
-            cache.put(query.cacheKey(), forClient.clone(), read.ttlOffsets(), read.cacheSeconds());
-            finish(forClient, null);
+            return read.addresses().stream().anyMatch(a -> acl.routeAddress(a) == Acl.Route.BYPASS);
         }
 
-        private void finish(byte[] answer, String failure) {
+        private void finish(byte[] answer, DnsWire.Answer read, String failure) {
             if (done) {
                 return;
             }
             done = true;
             inFlight.decrementAndGet();
             deadline.cancel(false);
-            if (current != null) {
-                current.cancel(false); // forgets the id, closes a TCP connection
+            for (Leg leg : new Leg[] {local, remote}) {
+                if (leg != null) {
+                    leg.cancel();
+                }
             }
             if (answer == null) {
-                LOG.debug("dns: {} {} via the {} resolver failed: {}", query.host(), query.type().name(),
-                        route == Acl.Route.BYPASS ? "local" : "remote", failure);
+                LOG.debug("dns: {} {} failed: {}", query.host(), query.type().name(), failure);
                 answer = DnsWire.serverFailure(query);
+            } else {
+                cache.put(query.cacheKey(), answer.clone(), read.ttlOffsets(), read.cacheSeconds());
             }
             reply.accept(answer);
+        }
+
+        /** The query to one resolver: over UDP, maybe again over TCP; or over TCP alone. */
+        private final class Leg {
+            private final boolean bypass;
+            private Future<byte[]> current;
+            byte[] answer;
+            DnsWire.Answer read;
+            String failure;
+
+            Leg(boolean bypass) {
+                this.bypass = bypass;
+            }
+
+            void start() {
+                if (bypass || proxyUdp) {
+                    send(udp(bypass).query(message), false);
+                } else {
+                    send(TcpExchange.query(context.connector().viaServer(loop, remoteDns), message), true);
+                }
+            }
+
+            private void send(Future<byte[]> reply, boolean tcp) {
+                current = reply;
+                reply.addListener((Future<byte[]> f) -> {
+                    if (done || failure != null) {
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        failed(f.cause().getMessage());
+                        return;
+                    }
+                    received(f.getNow(), tcp);
+                });
+            }
+
+            private void received(byte[] message, boolean tcp) {
+                DnsWire.Answer answered;
+                try {
+                    answered = DnsWire.readAnswer(message);
+                } catch (IllegalArgumentException e) {
+                    failed(e.getMessage());
+                    return;
+                }
+                // a UDP answer carries the id we gave it; a TCP one the client's, as the query went out unchanged
+                if (!answered.type().equals(query.type()) || !answered.name().equalsIgnoreCase(query.name())
+                        || (tcp && answered.id() != query.id())) {
+                    failed("an answer to another question");
+                    return;
+                }
+                if (answered.truncated() && !tcp && overTcp && (bypass || proxyTcp)) {
+                    send(TcpExchange.query(bypass ? context.connector().direct(loop, localDns)
+                            : context.connector().viaServer(loop, remoteDns), Lookup.this.message), true);
+                    return;
+                }
+                answer = DnsWire.withId(message, query.id());
+                read = answered;
+                settled();
+            }
+
+            private void failed(String why) {
+                failure = (bypass ? "local" : "remote") + " resolver: " + why;
+                settled();
+            }
+
+            void giveUp() {
+                if (!done && answer == null && failure == null) {
+                    failed("no answer in " + timeout.toMillis() / 2 + " ms");
+                    cancel();
+                }
+            }
+
+            void cancel() {
+                if (current != null) {
+                    current.cancel(false); // forgets the id, closes a TCP connection
+                }
+            }
         }
 
         private UdpExchange udp(boolean bypass) {

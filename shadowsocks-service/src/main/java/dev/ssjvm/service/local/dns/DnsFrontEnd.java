@@ -18,9 +18,10 @@ import java.time.Duration;
  * the remote resolver, through the Shadowsocks server, for every other name, with a cache in front of
  * both. So a resolver on a network that forges answers is asked only about names it may answer.
  *
- * <p>A name is routed by the ACL's name rules, and by its default route when none matches.
- * shadowsocks-rust additionally asks both resolvers for such a name and keeps the local answer when its
- * addresses are bypassed ones; we do not (yet).
+ * <p>A name is routed by the ACL's name rules. For a name none matches both resolvers are asked, as
+ * shadowsocks-rust does, and the local answer is kept when one of its addresses is bypassed by the ACL's
+ * address rules (when it has none: when bypass is the default); else the remote answer is given. A
+ * listener without an ACL asks the remote resolver alone.
  */
 public final class DnsFrontEnd implements FrontEnd {
     /** How long a query may wait for its answer before the client gets SERVFAIL. */

@@ -22,7 +22,9 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,14 +114,10 @@ final class DnsWire {
      *
      * @param ttlOffsets where each record's TTL sits in the message (EDNS's OPT excluded)
      * @param cacheSeconds how long it may be kept: 0 for not at all
+     * @param addresses of its A and AAAA records, in every section
      */
     record Answer(int id, DnsResponseCode code, boolean truncated, String name, DnsRecordType type, int[] ttlOffsets,
-            long cacheSeconds) {
-
-        boolean answers(Query query) {
-            return id == query.id() && type.equals(query.type()) && name.equalsIgnoreCase(query.name());
-        }
-    }
+            long cacheSeconds, List<InetAddress> addresses) {}
 
     /** @throws IllegalArgumentException when the message is not a DNS response with one question */
     static Answer readAnswer(byte[] message) {
@@ -148,7 +146,7 @@ final class DnsWire {
             }
             return new Answer(response.id(), code, response.isTruncated(), question.name(), question.type(),
                     records.offsets.stream().mapToInt(Integer::intValue).toArray(),
-                    Math.min(seconds, MAX_CACHE_SECONDS));
+                    Math.min(seconds, MAX_CACHE_SECONDS), List.copyOf(records.addresses));
         } finally {
             response.release();
         }
@@ -232,6 +230,7 @@ final class DnsWire {
      */
     private static final class TtlRecorder extends DefaultDnsRecordDecoder {
         final List<Integer> offsets = new ArrayList<>();
+        final List<InetAddress> addresses = new ArrayList<>();
         long minTtl = Long.MAX_VALUE;
         long soaSeconds = -1;
 
@@ -241,6 +240,17 @@ final class DnsWire {
             if (!type.equals(DnsRecordType.OPT)) {
                 offsets.add(offset - 6); // TTL (4 bytes), then RDLENGTH (2), then the data at offset
                 minTtl = Math.min(minTtl, timeToLive);
+                boolean address = type.equals(DnsRecordType.A) && length == 4
+                        || type.equals(DnsRecordType.AAAA) && length == 16;
+                if (address) {
+                    byte[] ip = new byte[length];
+                    in.getBytes(offset, ip);
+                    try {
+                        addresses.add(InetAddress.getByAddress(ip)); // from bytes: no lookup
+                    } catch (UnknownHostException impossible) {
+                        throw new IllegalStateException(impossible);
+                    }
+                }
                 if (type.equals(DnsRecordType.SOA) && length >= 20) {
                     long minimum = in.getUnsignedInt(offset + length - 4);
                     soaSeconds = Math.min(timeToLive, minimum);

@@ -75,15 +75,18 @@ class DnsFrontEndTest {
 
     /**
      * dnsmasq answering every name under {@code direct.test} and {@code proxied.test} with {@code address},
-     * and {@code big-direct.test} and {@code big-proxied.test} with a TXT record too large for 512 bytes,
-     * its strings starting with {@code address}.
+     * under {@code abroad.test} with its last number 9, and {@code big-direct.test} and
+     * {@code big-proxied.test} with a TXT record too large for 512 bytes, its strings starting with
+     * {@code address}.
      */
     private static ExternalPeer dnsmasq(int port, String address) throws Exception {
         String big = String.join(",", bigTxt(address));
+        String abroad = address.substring(0, address.lastIndexOf('.')) + ".9";
         return ExternalPeer.start("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv",
                 "--no-hosts", "--user=root", "--pid-file=", "--bind-interfaces", "--listen-address=127.0.0.1",
                 "--port=" + port, "--local-ttl=300", "--address=/direct.test/" + address,
-                "--address=/proxied.test/" + address, "--txt-record=big-direct.test," + big,
+                "--address=/proxied.test/" + address, "--address=/abroad.test/" + abroad,
+                "--txt-record=big-direct.test," + big,
                 "--txt-record=big-proxied.test," + big).awaitTcp(port);
     }
 
@@ -189,6 +192,32 @@ class DnsFrontEndTest {
     }
 
     @Test
+    void aNameNoRuleMatchesKeepsTheLocalAnswerWhenItsAddressIsBypassed() throws Exception {
+        start(Mode.TCP_AND_UDP);
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            InetSocketAddress localResolver = new InetSocketAddress("127.0.0.1", localDnsPort);
+            InetSocketAddress remoteResolver = new InetSocketAddress("127.0.0.1", remoteDnsPort);
+            LocalListener byAddress = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
+                    .withAcl(new BypassSuffixesAcl("direct.test").bypassingAddresses(LOCAL_ANSWER))
+                    .withDns(localResolver, remoteResolver);
+            LocalListener deafLocal = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
+                    .withAcl(new BypassSuffixesAcl("direct.test"))
+                    .withDns((InetSocketAddress) silent.getLocalSocketAddress(), remoteResolver);
+            try (ShadowsocksLocal other = ShadowsocksLocal.start(LocalSettings.of(
+                    List.of(new ServerEndpoint("127.0.0.1", serverPort(Mode.TCP_AND_UDP), METHOD, PASSWORD)),
+                    List.of(byAddress, deafLocal)).withMode(Mode.TCP_AND_UDP))) {
+                int port = other.udpAddresses().get(0).getPort();
+                assertThat(dig(port, "cdn.proxied.test")).as("the local answer's address is bypassed")
+                        .isEqualTo(LOCAL_ANSWER);
+                assertThat(dig(port, "far.abroad.test", "+tcp")).as("the local answer's address is not")
+                        .isEqualTo("10.2.2.9");
+                assertThat(dig(other.udpAddresses().get(1).getPort(), "x.proxied.test"))
+                        .as("a silent local resolver does not hold the remote answer back").isEqualTo(REMOTE_ANSWER);
+            }
+        }
+    }
+
+    @Test
     void garbageIsDroppedOrAnsweredFormerr() throws Exception {
         start(Mode.TCP_AND_UDP);
         InetSocketAddress front = local.udpAddresses().get(0);
@@ -269,8 +298,12 @@ class DnsFrontEndTest {
     }
 
     private String dig(String name, String... options) throws Exception {
+        return dig(dnsPort(), name, options);
+    }
+
+    private static String dig(int port, String name, String... options) throws Exception {
         ExternalPeer.Result result = ExternalPeer.run(60, concat(new String[] {"dig", "@127.0.0.1", "-p",
-                "" + dnsPort(), "+short", "+tries=1", "+time=10", name, "A"}, options));
+                "" + port, "+short", "+tries=1", "+time=10", name, "A"}, options));
         assertThat(result.exitCode()).as("dig: %s", result.stderr()).isZero();
         return new String(result.stdout(), StandardCharsets.US_ASCII).trim();
     }

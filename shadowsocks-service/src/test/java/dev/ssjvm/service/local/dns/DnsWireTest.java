@@ -81,6 +81,8 @@ class DnsWireTest {
         assertThat(read.id()).isEqualTo(0x4242);
         assertThat(read.cacheSeconds()).isEqualTo(120);
         assertThat(read.ttlOffsets()).hasSize(2);
+        assertThat(read.addresses()).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("10.0.0.1", "10.0.0.2");
 
         AtomicLong now = new AtomicLong(1_000);
         DnsCache cache = new DnsCache(10, now::get);
