@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the queries of one DNS front end: from the cache, else from the local resolver (names the
- * ACL bypasses) or, through the Shadowsocks server, from the remote one (every other name). Over UDP
+ * Answers the queries of one DNS front end: from the cache, else from the local resolver (names an
+ * ACL rule bypasses) or, through the Shadowsocks server, from the remote one (names a rule proxies),
+ * or from both (names no rule matches; see {@link Lookup}). Over UDP
  * first; over TCP when a UDP answer is truncated and the client asked over TCP (a UDP client gets the
  * truncated answer and asks again over TCP itself, as with any resolver), and through the server over
  * TCP alone when the mode has no UDP. A query without an answer in time is answered SERVFAIL.
