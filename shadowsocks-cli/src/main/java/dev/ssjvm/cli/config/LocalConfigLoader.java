@@ -296,7 +296,7 @@ public final class LocalConfigLoader {
             tunnelTarget = Values.parse(flags.tunnelTarget, Origin.flag("-L"), HostAndPort::parse);
         }
         boolean listenerFlags = flags.localAddress != null || flags.localPort != null || flags.tunnelTarget != null
-                || flags.protocol != null;
+                || flags.protocol != null || flags.localDns != null || flags.remoteDns != null;
         if (!fromFile.isEmpty() && !listenerFlags) {
             return fromFile;
         }
@@ -313,6 +313,9 @@ public final class LocalConfigLoader {
         }
         if (protocol.equals(LocalListener.TUNNEL)) {
             return List.of(LocalListener.tunnel(address, port, tunnelTarget));
+        }
+        if (flags.localDns != null || flags.remoteDns != null || protocol.equals(LocalListener.DNS)) {
+            return List.of(dnsFromFlags(flags, protocol, address, port));
         }
         return List.of(new LocalListener(protocol, address, port, null, authenticates(protocol) ? users : Map.of()));
     }
@@ -332,6 +335,54 @@ public final class LocalConfigLoader {
         }
     }
 
+    /** The flag-given listener with {@code --protocol dns}: both resolvers from their flags. */
+    private static LocalListener dnsFromFlags(LocalOptions flags, String protocol, String address, int port)
+            throws ConfigException {
+        if (!protocol.equals(LocalListener.DNS)) {
+            throw new ConfigException("flag " + (flags.localDns != null ? "--local-dns-addr" : "--remote-dns-addr")
+                    + ": only a DNS listener (--protocol dns) has resolvers, not --protocol " + protocol);
+        }
+        if (flags.localDns == null || flags.remoteDns == null) {
+            throw new ConfigException("flag --protocol: a DNS listener needs --local-dns-addr IP[:PORT] and"
+                    + " --remote-dns-addr HOST[:PORT]");
+        }
+        InetSocketAddress localDns = Values.parse(flags.localDns, Origin.flag("--local-dns-addr"),
+                LocalConfigLoader::resolverAddress);
+        if (localDns.isUnresolved()) {
+            throw new ConfigException("flag --local-dns-addr: expected an IP address, got '" + flags.localDns + "'");
+        }
+        InetSocketAddress remoteDns = Values.parse(flags.remoteDns, Origin.flag("--remote-dns-addr"),
+                LocalConfigLoader::resolverAddress);
+        return new LocalListener(LocalListener.DNS, address, port, null, Map.of()).withDns(localDns, remoteDns);
+    }
+
+    /** {@code HOST:PORT}, {@code [IPv6]:PORT}, or a host or IPv6 address alone for port 53. */
+    private static InetSocketAddress resolverAddress(String text) {
+        String s = text.trim();
+        boolean hasPort = s.startsWith("[") ? s.contains("]:")
+                : s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':'); // more colons: IPv6 alone
+        return hasPort ? HostAndPort.parse(s) : HostAndPort.of(s, 53);
+    }
+
+    /** A DNS listener's resolver from rust's keys: {@code <prefix>_address} and {@code <prefix>_port} (53). */
+    private static InetSocketAddress resolverIn(ConfigObject local, String prefix, boolean ipOnly)
+            throws ConfigException {
+        String key = prefix + "_address";
+        int port = local.port(prefix + "_port").orElse(53);
+        if (!local.has(key)) {
+            if (local.has(prefix + "_port")) {
+                throw local.missing(key, "'" + prefix + "_port' is given without it");
+            }
+            return null;
+        }
+        InetSocketAddress address = Values.parse(local.string(key).get(), Origin.key(local, key),
+                host -> HostAndPort.of(host, port));
+        if (ipOnly && address.isUnresolved()) {
+            throw local.invalid(key, "expected an IP address, got '" + address.getHostString() + "'");
+        }
+        return address;
+    }
+
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {
         String protocol = local.string("protocol").orElse(LocalListener.SOCKS);
         Values.parse(protocol, Origin.key(local, "protocol"), FrontEnds::named);
@@ -347,6 +398,25 @@ public final class LocalConfigLoader {
             int forwardPort = local.port("forward_port")
                     .orElseThrow(() -> local.missing("forward_port", "a tunnel needs a target"));
             target = HostAndPort.of(host, forwardPort);
+        }
+        InetSocketAddress localDns = resolverIn(local, "local_dns", true);
+        InetSocketAddress remoteDns = resolverIn(local, "remote_dns", false);
+        if (protocol.equals(LocalListener.DNS)) {
+            if (localDns == null || remoteDns == null) {
+                throw local.missing(localDns == null ? "local_dns_address" : "remote_dns_address",
+                        "a DNS listener needs local_dns_address and remote_dns_address");
+            }
+            if (local.has("socks5_users")) {
+                throw local.refused("socks5_users", "a DNS listener has no authentication");
+            }
+            if (target != null) {
+                throw local.invalid("forward_address", "only a tunnel has a fixed target");
+            }
+            return new LocalListener(protocol, address, port, null, Map.of()).withDns(localDns, remoteDns);
+        }
+        if (localDns != null || remoteDns != null) {
+            throw local.invalid(localDns != null ? "local_dns_address" : "remote_dns_address",
+                    "only a DNS listener (\"protocol\": \"dns\") has resolvers");
         }
         Map<String, String> localUsers = local.has("socks5_users") ? socksUsersIn(local) : users;
         if (!authenticates(protocol)) {

@@ -52,4 +52,13 @@ public final class LocalOptions {
     @Option(names = "--online-config-ca-file", paramLabel = "PEM",
             description = "Trust these CA certificates (PEM) for the online config's HTTPS instead of the system's.")
     public Path onlineConfigCaFile;
+    @Option(names = "--local-dns-addr", paramLabel = "IP[:PORT]",
+            description = "With --protocol dns: the resolver asked directly for the names the ACL bypasses (port 53 "
+                    + "unless given).")
+    public String localDns;
+
+    @Option(names = "--remote-dns-addr", paramLabel = "HOST[:PORT]",
+            description = "With --protocol dns: the resolver asked through the server for every other name (port 53 "
+                    + "unless given).")
+    public String remoteDns;
 }

@@ -235,4 +235,53 @@ class LocalConfigLoaderTest {
         assertThat(s.servers()).hasSize(1);
         assertThat(notices).hasSize(2).allMatch(n -> n.contains("local.json") && n.contains("ssserver setting"));
     }
+
+    @Test
+    void dnsListenerFromLocalsAndFromFlags() throws Exception {
+        String base = "\"server\": \"h\", \"server_port\": 1, \"password\": \"p\"";
+        LocalSettings s = load("{" + base + ", \"locals\": [{\"local_port\": 1080},"
+                + " {\"local_port\": 5353, \"protocol\": \"dns\", \"local_dns_address\": \"192.0.2.53\","
+                + " \"remote_dns_address\": \"dns.example\", \"remote_dns_port\": 5300}]}");
+        LocalListener dns = s.listeners().get(1);
+        assertThat(dns.protocol()).isEqualTo(LocalListener.DNS);
+        assertThat(dns.localDns()).isEqualTo(new InetSocketAddress("192.0.2.53", 53));
+        assertThat(dns.remoteDns()).isEqualTo(InetSocketAddress.createUnresolved("dns.example", 5300));
+        assertThat(s.listeners().get(0).localDns()).isNull();
+
+        String[] server = {"-s", "127.0.0.1", "-p", "8388", "-k", "secret"};
+        LocalListener flagged = load(null, concat(server, "--protocol", "dns", "-l", "5353", "--local-dns-addr",
+                "192.0.2.53:5300", "--remote-dns-addr", "[2001:db8::53]")).listeners().get(0);
+        assertThat(flagged.localDns()).isEqualTo(new InetSocketAddress("192.0.2.53", 5300));
+        assertThat(flagged.remoteDns()).isEqualTo(new InetSocketAddress("2001:db8::53", 53));
+        assertThat(load(null, concat(server, "--protocol", "dns", "--local-dns-addr", "::1", "--remote-dns-addr",
+                "dns.example:53")).listeners().get(0).localDns()).isEqualTo(new InetSocketAddress("::1", 53));
+
+        assertThat(error(null, concat(server, "--protocol", "dns", "--local-dns-addr", "192.0.2.53")))
+                .contains("flag --protocol").contains("--remote-dns-addr");
+        assertThat(error(null, concat(server, "--local-dns-addr", "192.0.2.53", "--remote-dns-addr", "8.8.8.8")))
+                .contains("flag --local-dns-addr").contains("only a DNS listener");
+        assertThat(error(null, concat(server, "--protocol", "dns", "--local-dns-addr", "dns.example",
+                "--remote-dns-addr", "8.8.8.8"))).contains("flag --local-dns-addr").contains("IP address");
+        assertThat(error(null, concat(server, "--protocol", "dns", "--local-dns-addr", "192.0.2.53",
+                "--remote-dns-addr", "8.8.8.8", "--socks-user", "a:b"))).contains("to authenticate for");
+
+        String dnsEntry = "\"local_port\": 5353, \"protocol\": \"dns\"";
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"remote_dns_address\": \"8.8.8.8\"}]}"))
+                .contains("locals[0].local_dns_address' is missing");
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"1.1.1.1\"}]}"))
+                .contains("locals[0].remote_dns_address' is missing");
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"dns.example\","
+                + " \"remote_dns_address\": \"8.8.8.8\"}]}")).contains("locals[0].local_dns_address").contains("IP");
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"1.1.1.1\","
+                + " \"remote_dns_address\": \"8.8.8.8\", \"socks5_users\": {\"a\": \"b\"}}]}"))
+                .contains("locals[0].socks5_users").contains("no authentication");
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"1.1.1.1\","
+                + " \"remote_dns_address\": \"8.8.8.8\", \"remote_dns_port\": 70000}]}"))
+                .contains("locals[0].remote_dns_port");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1080, \"local_dns_address\": \"1.1.1.1\"}]}"))
+                .contains("locals[0].local_dns_address").contains("only a DNS listener");
+        assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"1.1.1.1\","
+                + " \"remote_dns_address\": \"8.8.8.8\", \"client_cache_size\": 5}]}"))
+                .contains("locals[0].client_cache_size").contains("not a setting of sslocal");
+    }
 }

@@ -26,6 +26,7 @@ public record LocalListener(String protocol, String address, int port, InetSocke
     public static final String TUNNEL = "tunnel";
     public static final String HTTP = "http";
     public static final String REDIR = "redir";
+    public static final String DNS = "dns";
 
     public LocalListener {
         Objects.requireNonNull(protocol, "protocol");
@@ -52,6 +53,17 @@ public record LocalListener(String protocol, String address, int port, InetSocke
 
     public LocalListener withUsers(Map<String, String> value) {
         return new LocalListener(protocol, address, port, forwardTo, value, acl, localDns, remoteDns);
+    }
+
+    /**
+     * For the factories of protocols that are not DNS servers.
+     *
+     * @throws IllegalArgumentException if resolvers are set
+     */
+    public void refuseResolvers() {
+        if (localDns != null || remoteDns != null) {
+            throw new IllegalArgumentException("resolvers are for DNS listeners (protocol dns), not " + protocol);
+        }
     }
 
     public LocalListener withAcl(Acl value) {

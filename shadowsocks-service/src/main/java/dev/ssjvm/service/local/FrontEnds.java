@@ -1,5 +1,6 @@
 package dev.ssjvm.service.local;
 
+import dev.ssjvm.service.local.dns.DnsFrontEnd;
 import dev.ssjvm.service.local.http.HttpFrontEnd;
 import dev.ssjvm.service.local.redir.RedirFrontEnd;
 import dev.ssjvm.service.local.socks.SocksFrontEnd;
@@ -14,6 +15,7 @@ public final class FrontEnds {
             new SocksFrontEnd.Factory(),
             new TunnelFrontEnd.Factory(),
             new HttpFrontEnd.Factory(),
+            new DnsFrontEnd.Factory(),
             new RedirFrontEnd.Factory());
 
     private FrontEnds() {}

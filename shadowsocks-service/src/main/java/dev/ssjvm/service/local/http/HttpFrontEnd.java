@@ -54,6 +54,7 @@ public final class HttpFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("an HTTP proxy takes its targets from its clients, not a fixed"
                         + " target");
             }
+            listener.refuseResolvers();
             for (String name : listener.users().keySet()) {
                 if (name.isEmpty() || name.indexOf(':') >= 0) {
                     throw new IllegalArgumentException("HTTP proxy user '" + name

@@ -42,6 +42,7 @@ public final class RedirFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("a redir listener takes each connection's own destination;"
                         + " a fixed target is for a tunnel");
             }
+            listener.refuseResolvers();
             if (!listener.users().isEmpty()) {
                 throw new IllegalArgumentException("a redir listener has no authentication; users are for SOCKS"
                         + " listeners");

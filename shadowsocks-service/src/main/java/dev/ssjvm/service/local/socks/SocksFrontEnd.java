@@ -57,6 +57,7 @@ public final class SocksFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("a SOCKS listener takes its targets from its clients, not a"
                         + " fixed target");
             }
+            listener.refuseResolvers();
             for (Map.Entry<String, String> user : listener.users().entrySet()) {
                 if (user.getKey().isEmpty() || user.getKey().length() > 255 || user.getValue().length() > 255) {
                     throw new IllegalArgumentException("SOCKS5 user '" + user.getKey()

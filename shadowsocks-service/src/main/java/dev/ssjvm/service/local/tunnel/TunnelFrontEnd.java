@@ -40,6 +40,7 @@ public final class TunnelFrontEnd implements FrontEnd {
                 throw new IllegalArgumentException("a tunnel needs a target (-L host:port, or forward_address and"
                         + " forward_port)");
             }
+            listener.refuseResolvers();
             if (!listener.users().isEmpty()) {
                 throw new IllegalArgumentException("a tunnel has no authentication; users are for SOCKS and HTTP listeners");
             }
