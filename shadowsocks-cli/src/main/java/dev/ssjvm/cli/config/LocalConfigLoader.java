@@ -5,12 +5,14 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.FrontEnds;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.function.Consumer;
  */
 public final class LocalConfigLoader {
     private static final String COMMAND = "sslocal";
+    /** The longest balancer interval or probe time, in seconds: a day. */
+    private static final int MAX_INTERVAL = 86_400;
     /** ssserver's keys, which a file shared by both commands may hold. */
     private static final List<String> SERVER_KEYS = List.of(
             "port_password", "forbidden_ip", "handshake_timeout", "users", "outbound_bind_addr");
@@ -48,8 +52,9 @@ public final class LocalConfigLoader {
             throw new ConfigException((flags.socksUsers != null ? "flag --socks-user" : config.file()
                     + ": key 'socks5_users'") + ": there is no SOCKS listener to authenticate for");
         }
+        BalancerSettings balancer = balancer(config);
         config.requireAllRead(COMMAND);
-        return new LocalSettings(servers, listeners, common);
+        return new LocalSettings(servers, listeners, common, balancer);
     }
 
     private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config, Consumer<String> notices)
@@ -134,6 +139,8 @@ public final class LocalConfigLoader {
         CipherKind entryMethod = entry.string("method").isPresent()
                 ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
         String remarks = entry.string("remarks").orElse(null);
+        double tcpWeight = entry.decimal("tcp_weight", 0, 1).orElse(1.0);
+        double udpWeight = entry.decimal("udp_weight", 0, 1).orElse(1.0);
         CommonConfig.refusePlugin(entry);
         entry.skip("users", "is an ssserver setting (a user connects with 'iPSK:uPSK' as its password)", notices);
         for (String key : List.of("mode", "timeout")) {
@@ -145,7 +152,31 @@ public final class LocalConfigLoader {
             return null;
         }
         check(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
-        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks);
+        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks)
+                .withWeights(tcpWeight, udpWeight);
+    }
+
+    /** The {@code balancer} object: how several servers are checked (shadowsocks-rust's keys, and the targets). */
+    private static BalancerSettings balancer(ConfigObject config) throws ConfigException {
+        BalancerSettings d = BalancerSettings.defaults();
+        if (!config.has("balancer")) {
+            return d;
+        }
+        ConfigObject b = config.object("balancer").get();
+        int interval = b.integer("check_interval", 1, MAX_INTERVAL).orElse((int) d.checkInterval().toSeconds());
+        Integer best = b.integer("check_best_interval", 1, MAX_INTERVAL).orElse(null);
+        if (best != null && best > interval) {
+            throw b.invalid("check_best_interval", "must be at most check_interval (" + interval + ")");
+        }
+        int rtt = b.integer("max_server_rtt", 1, MAX_INTERVAL).orElse((int) d.maxServerRtt().toSeconds());
+        InetSocketAddress tcp = b.string("tcp_check_target").isPresent()
+                ? Values.parse(b.string("tcp_check_target").get(), Origin.key(b, "tcp_check_target"), HostAndPort::parse)
+                : d.tcpCheckTarget();
+        InetSocketAddress udp = b.string("udp_check_target").isPresent()
+                ? Values.parse(b.string("udp_check_target").get(), Origin.key(b, "udp_check_target"), HostAndPort::parse)
+                : d.udpCheckTarget();
+        return new BalancerSettings(Duration.ofSeconds(interval), best == null ? null : Duration.ofSeconds(best),
+                Duration.ofSeconds(rtt), tcp, udp);
     }
 
     private static void check(String where, CipherKind method, String password) throws ConfigException {
