@@ -68,7 +68,7 @@ public final class ServerConnector {
 
     /**
      * Connects, on {@code loop}, to {@code target}: directly when {@code acl} bypasses it, else
-     * through the next server.
+     * through the chosen server.
      */
     public ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl) {
         if (acl.routeWithoutLookup(target) == Acl.Route.BYPASS) {
@@ -84,6 +84,9 @@ public final class ServerConnector {
     public ChannelFuture viaServer(EventLoop loop, InetSocketAddress target) {
         ServerPool.Server first = pool.tcp();
         ChannelFuture attempt = through(loop, first.remote(), target);
+        if (pool.servers().size() == 1) {
+            return attempt; // nothing to count against, nowhere to retry
+        }
         FailoverConnect result = new FailoverConnect(loop, attempt.channel());
         attempt.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
