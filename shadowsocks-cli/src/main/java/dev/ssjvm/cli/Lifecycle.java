@@ -21,7 +21,8 @@ import sun.misc.Signal;
  * Runs a service until it is asked to stop, with the logging (stderr, or a rolling log file) and the
  * optional pid file of its flags.
  * SIGTERM (and SIGINT) stops gracefully (see {@link Service#stop}); a second one stops at once.
- * SIGHUP reloads; a service may take more signals (sslocal: SIGUSR1 re-reads its server list). The signal handlers are in place before the service starts, so a stop that comes
+ * SIGHUP reloads; a service may take more signals (sslocal: SIGUSR1 re-reads its server list).
+ * The signal handlers are in place before the service starts, so a stop that comes
  * while its ports are opening is not lost: the service stops as soon as it is up.
  */
 final class Lifecycle {

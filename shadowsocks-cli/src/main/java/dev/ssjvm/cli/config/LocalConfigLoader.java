@@ -169,14 +169,16 @@ public final class LocalConfigLoader {
             throw b.invalid("check_best_interval", "must be at most check_interval (" + interval + ")");
         }
         int rtt = b.integer("max_server_rtt", 1, MAX_INTERVAL).orElse((int) d.maxServerRtt().toSeconds());
-        InetSocketAddress tcp = b.string("tcp_check_target").isPresent()
-                ? Values.parse(b.string("tcp_check_target").get(), Origin.key(b, "tcp_check_target"), HostAndPort::parse)
-                : d.tcpCheckTarget();
-        InetSocketAddress udp = b.string("udp_check_target").isPresent()
-                ? Values.parse(b.string("udp_check_target").get(), Origin.key(b, "udp_check_target"), HostAndPort::parse)
-                : d.udpCheckTarget();
+        InetSocketAddress tcp = checkTarget(b, "tcp_check_target", d.tcpCheckTarget());
+        InetSocketAddress udp = checkTarget(b, "udp_check_target", d.udpCheckTarget());
         return new BalancerSettings(Duration.ofSeconds(interval), best == null ? null : Duration.ofSeconds(best),
                 Duration.ofSeconds(rtt), tcp, udp);
+    }
+
+    private static InetSocketAddress checkTarget(ConfigObject b, String key, InetSocketAddress otherwise)
+            throws ConfigException {
+        return b.string(key).isPresent() ? Values.parse(b.string(key).get(), Origin.key(b, key), HostAndPort::parse)
+                : otherwise;
     }
 
     private static void check(String where, CipherKind method, String password) throws ConfigException {

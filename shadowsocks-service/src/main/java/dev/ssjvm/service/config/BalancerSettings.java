@@ -33,7 +33,8 @@ public record BalancerSettings(Duration checkInterval, Duration checkBestInterva
         Objects.requireNonNull(maxServerRtt, "maxServerRtt");
         Objects.requireNonNull(tcpCheckTarget, "tcpCheckTarget");
         Objects.requireNonNull(udpCheckTarget, "udpCheckTarget");
-        if (checkInterval.isNegative() || checkInterval.isZero() || maxServerRtt.isNegative() || maxServerRtt.isZero()) {
+        if (checkInterval.isNegative() || checkInterval.isZero() || maxServerRtt.isNegative()
+                || maxServerRtt.isZero()) {
             throw new IllegalArgumentException("check interval and max server rtt must be positive");
         }
         if (checkBestInterval != null && (checkBestInterval.isNegative() || checkBestInterval.isZero()

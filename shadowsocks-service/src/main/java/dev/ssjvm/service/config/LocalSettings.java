@@ -55,6 +55,7 @@ public record LocalSettings(List<ServerEndpoint> servers, List<LocalListener> li
     /** Puts the same authentication on every SOCKS listener. */
     public LocalSettings withSocksUsers(Map<String, String> users) {
         return new LocalSettings(servers, listeners.stream()
-                .map(l -> l.protocol().equals(LocalListener.SOCKS) ? l.withUsers(users) : l).toList(), common, balancer);
+                .map(l -> l.protocol().equals(LocalListener.SOCKS) ? l.withUsers(users) : l).toList(), common,
+                balancer);
     }
 }

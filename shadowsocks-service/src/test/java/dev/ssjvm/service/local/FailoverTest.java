@@ -131,8 +131,8 @@ class FailoverTest {
     }
 
     private ShadowsocksLocal local(List<ServerEndpoint> servers) throws IOException {
-        BalancerSettings balancer = new BalancerSettings(Duration.ofMillis(200), null, Duration.ofSeconds(1),
-                HostAndPort.of("127.0.0.1", tcpCheck.port()), udpCheck.address());
+        BalancerSettings balancer = new BalancerSettings(Duration.ofMillis(200), Duration.ofMillis(100),
+                Duration.ofSeconds(1), HostAndPort.of("127.0.0.1", tcpCheck.port()), udpCheck.address());
         return keep(ShadowsocksLocal.start(LocalSettings.of(servers, List.of(LocalListener.socks("127.0.0.1", 0)))
                 .withMode(Mode.TCP_AND_UDP).withBalancer(balancer)));
     }
@@ -292,7 +292,8 @@ class FailoverTest {
         ProtocolContext context = new ProtocolContext(AeadFactory.preferringIfNamed(settings.cryptoBackend()),
                 ReplayProtection.forClient(Clock.systemUTC()));
         ServerConnector.Remote dead = new ServerConnector.Remote(
-                new ServerEndpoint("127.0.0.1", refusing, METHOD, PASSWORD), MethodFamilies.client(METHOD, PASSWORD, context));
+                new ServerEndpoint("127.0.0.1", refusing, METHOD, PASSWORD),
+                MethodFamilies.client(METHOD, PASSWORD, context));
         ServerConnector.Remote alive = new ServerConnector.Remote(endpoint(b, 1, 1),
                 MethodFamilies.client(METHOD, PASSWORD, context));
         ServerConnector connector = new ServerConnector(List.of(dead, alive), io.transport(), io.resolver(), settings,
