@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +21,8 @@ import sun.misc.Signal;
  * Runs a service until it is asked to stop, with the logging (stderr, or a rolling log file) and the
  * optional pid file of its flags.
  * SIGTERM (and SIGINT) stops gracefully (see {@link Service#stop}); a second one stops at once.
- * SIGHUP reloads. The signal handlers are in place before the service starts, so a stop that comes
+ * SIGHUP reloads; a service may take more signals (sslocal: SIGUSR1 re-reads its server list).
+ * The signal handlers are in place before the service starts, so a stop that comes
  * while its ports are opening is not lost: the service stops as soon as it is up.
  */
 final class Lifecycle {
@@ -36,6 +38,11 @@ final class Lifecycle {
         /** Re-reads the configuration and applies it (SIGHUP); by default there is nothing to reload. */
         default void reload() {
             LOG.info("SIGHUP: nothing to reload");
+        }
+
+        /** Handles one of the extra signals the service was run with ({@code USR1}); by default nothing. */
+        default void signal(String name) {
+            LOG.info("SIG{}: nothing to do", name);
         }
 
         /** Closes everything at once. Safe to call more than once. */
@@ -65,6 +72,15 @@ final class Lifecycle {
      *     detached server: whoever waits for the file wants the ports open)
      */
     static int run(String name, CommonOptions flags, boolean pidFileWhenStarted, Starter starter) throws Exception {
+        return run(name, flags, pidFileWhenStarted, List.of(), starter);
+    }
+
+    /**
+     * @param extraSignals signals (such as {@code USR1}) handed to {@link Service#signal} once the
+     *     service is up; only these are taken from the JVM's defaults
+     */
+    static int run(String name, CommonOptions flags, boolean pidFileWhenStarted, List<String> extraSignals,
+            Starter starter) throws Exception {
         Path logFile = CommonConfig.logFile(flags);
         Logging.configure(flags.verbose.length, logFile);
         if (!pidFileWhenStarted) {
@@ -90,6 +106,14 @@ final class Lifecycle {
         handle("TERM", () -> stopRequested(name, started, stops));
         handle("INT", () -> stopRequested(name, started, stops));
         handle("HUP", () -> reloadRequested(started, flags, logFile));
+        for (String signal : extraSignals) {
+            handle(signal, () -> {
+                Service service = started.getNow(null);
+                if (service != null) {
+                    service.signal(signal);
+                }
+            });
+        }
         Service service;
         try {
             service = starter.start();

@@ -25,14 +25,70 @@ final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return Lifecycle.run("sslocal", options.common, () -> {
+        return Lifecycle.run("sslocal", options.common, false, List.of("USR1"), () -> {
             Running running = start(LocalConfigLoader.loadAll(options, LOG::info));
-            return running::close;
+            return new Lifecycle.Service() {
+                @Override
+                public void signal(String name) {
+                    reloadServers(running);
+                }
+
+                @Override
+                public void close() {
+                    running.close();
+                }
+            };
         });
     }
 
-    /** A started sslocal and, with an online config, what keeps its servers up to date. */
-    record Running(ShadowsocksLocal local, OnlineConfigUpdater online) {
+    /**
+     * SIGUSR1: reads the config (and flags) again and takes its server list for new connections, next to
+     * the online config's; the rest of the file waits for a restart. A file that does not load is one
+     * line, and the old list stays.
+     */
+    private void reloadServers(Running running) {
+        try {
+            running.servers().configured(LocalConfigLoader.loadAll(options, notice -> { }).servers());
+        } catch (ConfigException | IllegalArgumentException e) {
+            LOG.warn("SIGUSR1: server list not changed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The servers of a running sslocal: those of the config file and flags, then those of the online
+     * config; either part may change (SIGUSR1, a refresh) and the whole goes to the service.
+     */
+    static final class ServerLists {
+        private final ShadowsocksLocal local;
+        private List<ServerEndpoint> configured;
+        private List<ServerEndpoint> online;
+
+        ServerLists(ShadowsocksLocal local, List<ServerEndpoint> configured, List<ServerEndpoint> online) {
+            this.local = local;
+            this.configured = configured;
+            this.online = online;
+        }
+
+        /** @throws IllegalArgumentException if the whole would be empty or a key does not fit; nothing changes */
+        synchronized void configured(List<ServerEndpoint> value) {
+            apply(value, online);
+            configured = value;
+        }
+
+        synchronized void online(List<ServerEndpoint> value) {
+            apply(configured, value);
+            online = value;
+        }
+
+        private void apply(List<ServerEndpoint> first, List<ServerEndpoint> then) {
+            List<ServerEndpoint> all = new ArrayList<>(first);
+            all.addAll(then);
+            local.updateServers(all);
+        }
+    }
+
+    /** A started sslocal, its server lists and, with an online config, what keeps them up to date. */
+    record Running(ShadowsocksLocal local, ServerLists servers, OnlineConfigUpdater online) {
         void close() {
             if (online != null) {
                 online.close();
@@ -47,7 +103,8 @@ final class LocalCommand implements Callable<Integer> {
      */
     static Running start(LocalConfigLoader.Loaded loaded) throws IOException, InterruptedException, ConfigException {
         if (loaded.online() == null) {
-            return new Running(ShadowsocksLocal.start(loaded.settings(List.of())), null);
+            ShadowsocksLocal local = ShadowsocksLocal.start(loaded.settings(List.of()));
+            return new Running(local, new ServerLists(local, loaded.servers(), List.of()), null);
         }
         OnlineConfigUpdater online;
         try {
@@ -74,11 +131,8 @@ final class LocalCommand implements Callable<Integer> {
             online.close();
             throw e;
         }
-        online.start(servers -> {
-            List<ServerEndpoint> all = new ArrayList<>(loaded.servers());
-            all.addAll(servers);
-            local.updateServers(all);
-        });
-        return new Running(local, online);
+        ServerLists servers = new ServerLists(local, loaded.servers(), first);
+        online.start(servers::online);
+        return new Running(local, servers, online);
     }
 }

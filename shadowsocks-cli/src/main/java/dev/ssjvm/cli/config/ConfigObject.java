@@ -275,6 +275,18 @@ public final class ConfigObject {
         return integer(key, 1, 65535);
     }
 
+    /** A number in {@code (min, max]} (weights: {@code 0.5}). */
+    public Optional<Double> decimal(String key, double min, double max) throws ConfigException {
+        JsonNode v = get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isNumber() || !(v.doubleValue() > min && v.doubleValue() <= max)) {
+            throw error(key, "a number greater than " + min + " and at most " + max);
+        }
+        return Optional.of(v.doubleValue());
+    }
+
     public Optional<Boolean> bool(String key) throws ConfigException {
         JsonNode v = get(key);
         if (v == null) {

@@ -7,6 +7,7 @@ import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
@@ -34,6 +35,8 @@ import java.util.function.Consumer;
  */
 public final class LocalConfigLoader {
     private static final String COMMAND = "sslocal";
+    /** The longest balancer interval or probe time, in seconds: a day. */
+    private static final int MAX_INTERVAL = 86_400;
     /** ssserver's keys, which a file shared by both commands may hold. */
     private static final List<String> SERVER_KEYS = List.of(
             "port_password", "forbidden_ip", "handshake_timeout", "users", "outbound_bind_addr");
@@ -59,14 +62,15 @@ public final class LocalConfigLoader {
      *
      * @param servers the servers given by the flags or the file; empty only when there is an online config
      * @param online the online config ({@code online_config} or {@code --online-config-url}), or null
+     * @param balancer how several servers are checked
      */
     public record Loaded(List<ServerEndpoint> servers, List<LocalListener> listeners, CommonSettings common,
-            OnlineConfig online) {
+            OnlineConfig online, BalancerSettings balancer) {
         /** The settings with these servers of the online config after the configured ones. */
         public LocalSettings settings(List<ServerEndpoint> fromOnline) {
             List<ServerEndpoint> all = new ArrayList<>(servers);
             all.addAll(fromOnline);
-            return new LocalSettings(all, listeners, common);
+            return new LocalSettings(all, listeners, common, balancer);
         }
     }
 
@@ -88,8 +92,9 @@ public final class LocalConfigLoader {
         if (listeners.stream().anyMatch(l -> l.protocol().equals(LocalListener.HTTP) && l.users().equals(users))) {
             checkBasicNames(users, usersFrom);
         }
+        BalancerSettings balancer = balancer(config);
         config.requireAllRead(COMMAND);
-        return new Loaded(servers, listeners, common, online);
+        return new Loaded(servers, listeners, common, online, balancer);
     }
 
     /** {@code online_config} (shadowsocks-rust's key) and the {@code --online-config-*} flags; null if neither. */
@@ -224,6 +229,8 @@ public final class LocalConfigLoader {
         CipherKind entryMethod = entry.string("method").isPresent()
                 ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
         String remarks = entry.string("remarks").orElse(null);
+        double tcpWeight = entry.decimal("tcp_weight", 0, 1).orElse(1.0);
+        double udpWeight = entry.decimal("udp_weight", 0, 1).orElse(1.0);
         CommonConfig.refusePlugin(entry);
         entry.skip("users", "is an ssserver setting (a user connects with 'iPSK:uPSK' as its password)", notices);
         for (String key : List.of("mode", "timeout")) {
@@ -237,7 +244,8 @@ public final class LocalConfigLoader {
         }
         check(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
         checkPrefix(entry.file() + ": key '" + entry.qualified("prefix") + "'", entryMethod, prefix);
-        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks).withPrefix(prefix);
+        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks).withPrefix(prefix)
+                .withWeights(tcpWeight, udpWeight);
     }
 
     /** Outline's {@code prefix}: a string, one character (U+0000-U+00FF) per byte; null when absent. */
@@ -255,6 +263,31 @@ public final class LocalConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": " + e.getMessage());
         }
+    }
+
+    /** The {@code balancer} object: how several servers are checked (shadowsocks-rust's keys, and the targets). */
+    private static BalancerSettings balancer(ConfigObject config) throws ConfigException {
+        BalancerSettings d = BalancerSettings.defaults();
+        if (!config.has("balancer")) {
+            return d;
+        }
+        ConfigObject b = config.object("balancer").get();
+        int interval = b.integer("check_interval", 1, MAX_INTERVAL).orElse((int) d.checkInterval().toSeconds());
+        Integer best = b.integer("check_best_interval", 1, MAX_INTERVAL).orElse(null);
+        if (best != null && best > interval) {
+            throw b.invalid("check_best_interval", "must be at most check_interval (" + interval + ")");
+        }
+        int rtt = b.integer("max_server_rtt", 1, MAX_INTERVAL).orElse((int) d.maxServerRtt().toSeconds());
+        InetSocketAddress tcp = checkTarget(b, "tcp_check_target", d.tcpCheckTarget());
+        InetSocketAddress udp = checkTarget(b, "udp_check_target", d.udpCheckTarget());
+        return new BalancerSettings(Duration.ofSeconds(interval), best == null ? null : Duration.ofSeconds(best),
+                Duration.ofSeconds(rtt), tcp, udp);
+    }
+
+    private static InetSocketAddress checkTarget(ConfigObject b, String key, InetSocketAddress otherwise)
+            throws ConfigException {
+        return b.string(key).isPresent() ? Values.parse(b.string(key).get(), Origin.key(b, key), HostAndPort::parse)
+                : otherwise;
     }
 
     private static void check(String where, CipherKind method, String password) throws ConfigException {

@@ -5,6 +5,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
@@ -283,5 +284,48 @@ class LocalConfigLoaderTest {
         assertThat(error("{" + base + ", \"locals\": [{" + dnsEntry + ", \"local_dns_address\": \"1.1.1.1\","
                 + " \"remote_dns_address\": \"8.8.8.8\", \"client_cache_size\": 5}]}"))
                 .contains("locals[0].client_cache_size").contains("not a setting of sslocal");
+    }
+
+    @Test
+    void weightsAndTheBalancer() throws Exception {
+        LocalSettings s = load("""
+                {"servers": [{"server": "a.example", "server_port": 1, "password": "p", "tcp_weight": 0.5,
+                              "udp_weight": 1},
+                             {"server": "b.example", "server_port": 2, "password": "p"}],
+                 "balancer": {"check_interval": 30, "check_best_interval": 5, "max_server_rtt": 3,
+                              "tcp_check_target": "127.0.0.1:8080", "udp_check_target": "[::1]:53"}}
+                """);
+        assertThat(s.servers().get(0).tcpWeight()).isEqualTo(0.5);
+        assertThat(s.servers().get(0).udpWeight()).isEqualTo(1.0);
+        assertThat(s.servers().get(1).tcpWeight()).as("default").isEqualTo(1.0);
+        assertThat(s.balancer().checkInterval()).hasSeconds(30);
+        assertThat(s.balancer().checkBestInterval()).hasSeconds(5);
+        assertThat(s.balancer().maxServerRtt()).hasSeconds(3);
+        assertThat(s.balancer().tcpCheckTarget()).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
+        assertThat(s.balancer().udpCheckTarget().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+
+        LocalSettings defaults = load("{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\"}");
+        assertThat(defaults.balancer()).isEqualTo(BalancerSettings.defaults());
+    }
+
+    @Test
+    void badWeightsAndBalancerKeysAreRefusedByName() {
+        String entry = "{\"servers\": [{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\", ";
+        for (String bad : List.of("0", "1.5", "-0.5", "\"0.5\"")) {
+            assertThat(error(entry + "\"tcp_weight\": " + bad + "}]}")).contains("local.json")
+                    .contains("key 'servers[0].tcp_weight'").contains("at most 1");
+            assertThat(error(entry + "\"udp_weight\": " + bad + "}]}")).contains("key 'servers[0].udp_weight'");
+        }
+        String base = "{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\", \"balancer\": ";
+        assertThat(error(base + "{\"check_interval\": 0}}")).contains("local.json")
+                .contains("key 'balancer.check_interval'");
+        assertThat(error(base + "{\"check_interval\": 5, \"check_best_interval\": 10}}"))
+                .contains("key 'balancer.check_best_interval'").contains("at most check_interval");
+        assertThat(error(base + "{\"max_server_rtt\": \"soon\"}}")).contains("key 'balancer.max_server_rtt'");
+        assertThat(error(base + "{\"tcp_check_target\": \"nowhere\"}}")).contains("key 'balancer.tcp_check_target'");
+        assertThat(error(base + "{\"udp_check_target\": 53}}")).contains("key 'balancer.udp_check_target'");
+        assertThat(error(base + "{\"check_intreval\": 5}}")).contains("balancer.check_intreval")
+                .contains("did you mean 'check_interval'");
+        assertThat(error(base + "5}")).contains("key 'balancer'").contains("an object");
     }
 }

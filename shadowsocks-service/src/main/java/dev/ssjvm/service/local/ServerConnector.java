@@ -18,31 +18,38 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way out of {@code sslocal}: every front end reaches its targets through here, over the
- * Shadowsocks servers taken in turn, or directly when the listener's {@link Acl} bypasses the
- * target. A TCP connection comes back with reading paused and, through a server, that server's
- * protocol codec installed; the caller starts the relay either way.
+ * Shadowsocks server its {@link ServerPool} chooses, or directly when the listener's {@link Acl}
+ * bypasses the target. A TCP connection comes back with reading paused and, through a server, that
+ * server's protocol codec installed; the caller starts the relay either way. A server that cannot be
+ * reached counts against it in the pool, and the connection is tried once more on the next best
+ * server.
  */
 public final class ServerConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerConnector.class);
+
     /** A server with the protocols that speak to it. */
     public record Remote(ServerEndpoint endpoint, ClientProtocols protocols) {}
 
     /** A server picked for a UDP association, its name resolved. */
     public record UdpRemote(InetSocketAddress address, UdpClientProtocol protocol) {}
 
-    private volatile List<Remote> remotes;
+    private final ServerPool pool;
     private final Transport transport;
     private final DnsResolver resolver;
     private final CommonSettings settings;
     private final int connectTimeoutMillis;
-    private final AtomicInteger next = new AtomicInteger();
 
-    ServerConnector(List<Remote> remotes, Transport transport, DnsResolver resolver, CommonSettings settings) {
+    ServerConnector(List<Remote> remotes, Transport transport, DnsResolver resolver, CommonSettings settings,
+            Duration maxServerRtt) {
+        this.pool = new ServerPool(maxServerRtt.toMillis());
         setRemotes(remotes);
         this.transport = transport;
         this.resolver = resolver;
@@ -52,15 +59,16 @@ public final class ServerConnector {
 
     /** Replaces the servers; connections already open stay on the server they have. */
     void setRemotes(List<Remote> value) {
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException("no server");
-        }
-        this.remotes = List.copyOf(value);
+        pool.replace(value);
+    }
+
+    ServerPool pool() {
+        return pool;
     }
 
     /**
      * Connects, on {@code loop}, to {@code target}: directly when {@code acl} bypasses it, else
-     * through the next server.
+     * through the chosen server.
      */
     public ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl) {
         if (acl.routeWithoutLookup(target) == Acl.Route.BYPASS) {
@@ -69,9 +77,54 @@ public final class ServerConnector {
         return viaServer(loop, target);
     }
 
-    /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
+    /**
+     * Connects, on {@code loop}, to the chosen server and asks it for {@code target}; if that server
+     * cannot be reached, once more to the next best one.
+     */
     public ChannelFuture viaServer(EventLoop loop, InetSocketAddress target) {
-        Remote remote = nextRemote();
+        ServerPool.Server first = pool.tcp();
+        ChannelFuture attempt = through(loop, first.remote(), target);
+        if (pool.servers().size() == 1) {
+            return attempt; // nothing to count against, nowhere to retry
+        }
+        FailoverConnect result = new FailoverConnect(loop, attempt.channel());
+        attempt.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                result.trySuccess(null);
+                return;
+            }
+            ServerPool.Server second = counted(f) ? pool.other(ServerPool.Protocol.TCP, first) : null;
+            if (counted(f)) {
+                pool.failure(first, ServerPool.Protocol.TCP);
+            }
+            if (second == null) {
+                result.tryFailure(f.cause());
+                return;
+            }
+            LOG.debug("cannot reach server {} ({}); trying {}", first, f.cause().getMessage(), second);
+            ChannelFuture retry = through(loop, second.remote(), target);
+            result.retryOn(retry.channel());
+            retry.addListener((ChannelFuture g) -> {
+                if (g.isSuccess()) {
+                    result.trySuccess(null);
+                    return;
+                }
+                if (counted(g)) {
+                    pool.failure(second, ServerPool.Protocol.TCP);
+                }
+                result.tryFailure(g.cause());
+            });
+        });
+        return result;
+    }
+
+    /** A failed connect that says something about the server: not one closed under it (by its client, at shutdown). */
+    private static boolean counted(ChannelFuture f) {
+        return !f.isCancelled() && !(f.cause() instanceof ClosedChannelException);
+    }
+
+    /** Connects, on {@code loop}, through {@code remote} to {@code target}, with no retry (probes, one attempt). */
+    ChannelFuture through(EventLoop loop, Remote remote, InetSocketAddress target) {
         Bootstrap b = bootstrap(loop).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -110,33 +163,31 @@ public final class ServerConnector {
         return b;
     }
 
-    /** Picks the next server for a UDP association and resolves its address on {@code loop}. */
+    /** Picks the server for a new UDP association and resolves its address on {@code loop}. */
     public Future<UdpRemote> udpRemote(EventLoop loop) {
-        Remote remote = nextRemote();
+        ServerPool.Server server = pool.udp();
+        Remote remote = server.remote();
         Promise<UdpRemote> promise = loop.newPromise();
         InetSocketAddress address = InetSocketAddress.createUnresolved(remote.endpoint().host(), remote.endpoint().port());
         resolver.resolve(loop, address).addListener((Future<InetSocketAddress> f) -> {
             if (f.isSuccess()) {
                 promise.setSuccess(new UdpRemote(f.getNow(), remote.protocols().udp()));
             } else {
+                pool.failure(server, ServerPool.Protocol.UDP);
                 promise.setFailure(f.cause());
             }
         });
         return promise;
     }
 
-    private Remote nextRemote() {
-        List<Remote> current = remotes;
-        return current.get(Math.floorMod(next.getAndIncrement(), current.size()));
-    }
-
     /** The smallest chunk payload among the servers: client reads are sized in whole chunks of it. */
     public int chunkPayload() {
-        return remotes.stream().mapToInt(r -> r.protocols().tcp().maxChunkPayload()).min().orElseThrow();
+        return pool.servers().stream().mapToInt(s -> s.remote().protocols().tcp().maxChunkPayload()).min()
+                .orElseThrow();
     }
 
     /** The servers, for logs. */
     public String describeServers() {
-        return remotes.stream().map(r -> r.endpoint().toString()).collect(Collectors.joining(", "));
+        return pool.describe();
     }
 }

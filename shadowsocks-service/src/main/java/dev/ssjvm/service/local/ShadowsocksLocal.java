@@ -35,6 +35,7 @@ public final class ShadowsocksLocal implements Closeable {
     private final ProtocolContext protocols;
     private final ChannelGroup channels;
     private final LocalContext context;
+    private final HealthChecker checker;
     private final List<TcpListener> tcpListeners = new ArrayList<>();
     private final List<Channel> udpSockets = new ArrayList<>();
 
@@ -44,8 +45,11 @@ public final class ShadowsocksLocal implements Closeable {
         List<ServerConnector.Remote> remotes = remotes(settings.servers());
         this.io = new ServiceIo("sslocal", settings.common());
         this.channels = io.newChannelGroup("sslocal");
-        this.context = new LocalContext(settings, io, new ServerConnector(remotes, io.transport(), io.resolver(),
-                settings.common()), channels);
+        ServerConnector connector = new ServerConnector(remotes, io.transport(), io.resolver(), settings.common(),
+                settings.balancer().maxServerRtt());
+        this.context = new LocalContext(settings, io, connector, channels);
+        this.checker = new HealthChecker(connector, io, settings.balancer(), settings.common().mode());
+        checker.serversChanged();
         LOG.info("transport {}, crypto {}", io.transport().describe(), crypto.describe());
     }
 
@@ -105,14 +109,26 @@ public final class ShadowsocksLocal implements Closeable {
 
     /**
      * Replaces the servers (a re-read server list, an online config): new connections and UDP
-     * associations use the new list; open ones stay where they are.
+     * associations use the new list; open ones stay where they are. Servers in both lists keep what
+     * the health checks know of them.
      *
      * @throws IllegalArgumentException if the list is empty or a key does not fit its method; the
      *     old list stays then
      */
     public void updateServers(List<ServerEndpoint> servers) {
         context.connector().setRemotes(remotes(servers));
+        checker.serversChanged();
         LOG.info("servers now {}", context.connector().describeServers());
+    }
+
+    /** The server new TCP connections take now (the balancer's choice). */
+    public ServerEndpoint tcpServer() {
+        return context.connector().pool().tcp().remote().endpoint();
+    }
+
+    /** The server new UDP associations take now. */
+    public ServerEndpoint udpServer() {
+        return context.connector().pool().udp().remote().endpoint();
     }
 
     /** The bound addresses of the TCP listeners, in listener order. */
@@ -132,6 +148,7 @@ public final class ShadowsocksLocal implements Closeable {
 
     @Override
     public void close() {
+        checker.close();
         tcpListeners.forEach(TcpListener::close);
         udpSockets.forEach(s -> s.close().awaitUninterruptibly());
         channels.close().awaitUninterruptibly();
