@@ -5,12 +5,14 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.FrontEnds;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +45,9 @@ public final class LocalConfigLoader {
         CommonSettings common = CommonConfig.read(flags.common, config);
         List<ServerEndpoint> servers = servers(flags, config, notices);
         Map<String, String> users = socksUsers(flags, config);
-        List<LocalListener> listeners = listeners(flags, config, users);
+        Acl acl = acl(flags, config);
+        List<LocalListener> listeners = listeners(flags, config, users).stream()
+                .map(l -> l.acl() == Acl.PROXY_ALL ? l.withAcl(acl) : l).toList();
         if (!users.isEmpty() && listeners.stream().noneMatch(l -> l.protocol().equals(LocalListener.SOCKS))) {
             throw new ConfigException((flags.socksUsers != null ? "flag --socks-user" : config.file()
                     + ": key 'socks5_users'") + ": there is no SOCKS listener to authenticate for");
@@ -208,6 +212,17 @@ public final class LocalConfigLoader {
         return List.of(new LocalListener(protocol, address, port, null, users));
     }
 
+    /** The ACL of {@code --acl} or the top-level key {@code acl}, for every listener without its own. */
+    private static Acl acl(LocalOptions flags, ConfigObject config) throws ConfigException {
+        Acl acl = config.string("acl").isPresent()
+                ? Values.acl(config.string("acl").get(), Origin.key(config, "acl"), Path.of(config.file()))
+                : Acl.PROXY_ALL;
+        if (flags.acl != null) {
+            acl = Values.acl(flags.acl, Origin.flag("--acl"), null);
+        }
+        return acl;
+    }
+
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {
         String protocol = local.string("protocol").orElse(LocalListener.SOCKS);
         Values.parse(protocol, Origin.key(local, "protocol"), FrontEnds::named);
@@ -227,7 +242,12 @@ public final class LocalConfigLoader {
         } else if (target != null) {
             throw local.invalid("forward_address", "only a tunnel has a fixed target");
         }
-        return new LocalListener(protocol, address, port, target, localUsers);
+        LocalListener listener = new LocalListener(protocol, address, port, target, localUsers);
+        if (local.string("acl").isPresent()) { // the entry's own ACL wins over the top-level one
+            listener = listener.withAcl(Values.acl(local.string("acl").get(), Origin.key(local, "acl"),
+                    Path.of(local.file())));
+        }
+        return listener;
     }
 
     private static Map<String, String> socksUsers(LocalOptions flags, ConfigObject config) throws ConfigException {

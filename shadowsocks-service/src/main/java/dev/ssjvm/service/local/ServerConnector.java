@@ -60,13 +60,34 @@ public final class ServerConnector {
 
     /**
      * Connects, on {@code loop}, to {@code target}: directly when {@code acl} bypasses it, else
-     * through the next server.
+     * through the next server. A name that only its address can route is looked up first
+     * ({@link Acl#routesNamesByAddress()}); the future then completes after the lookup and the connect.
      */
     public ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl) {
-        if (acl.routeWithoutLookup(target) == Acl.Route.BYPASS) {
-            return direct(loop, target);
+        Acl.Route route = acl.routeWithoutLookup(target);
+        if (route == null && acl.routesNamesByAddress()) {
+            return routeByAddress(loop, target, acl);
         }
-        return viaServer(loop, target);
+        if (route == null) {
+            route = acl.defaultRoute(); // no address rule could change it: no lookup
+        }
+        return route == Acl.Route.BYPASS ? direct(loop, target) : viaServer(loop, target);
+    }
+
+    /**
+     * A name no name rule matches, under an ACL whose address rules could route it otherwise than the
+     * default (e.g. bypassed LAN or domestic CIDRs): resolved here, on the loop, and routed by its
+     * address. A bypassed one is connected to the address found; a proxied one goes to the server by
+     * name, so the server resolves it. A name that does not resolve takes the default route.
+     */
+    private ChannelFuture routeByAddress(EventLoop loop, InetSocketAddress target, Acl acl) {
+        DeferredChannelFuture connected = new DeferredChannelFuture(loop);
+        resolver.resolve(loop, target).addListener((Future<InetSocketAddress> f) -> {
+            Acl.Route route = f.isSuccess() ? acl.routeAddress(f.getNow().getAddress()) : acl.defaultRoute();
+            connected.follow(route == Acl.Route.BYPASS ? direct(loop, f.isSuccess() ? f.getNow() : target)
+                    : viaServer(loop, target));
+        });
+        return connected;
     }
 
     /** Connects, on {@code loop}, to the next server and asks it for {@code target}. */
