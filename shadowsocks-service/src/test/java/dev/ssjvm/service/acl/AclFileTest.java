@@ -104,6 +104,8 @@ class AclFileTest {
                 \\.sub-only\\.test$
                 ^ads[0-9]+\\.
                 google
+                ^first\\.|second\\.
+                ^(?:a|b)[|]c\\.
                 """);
         assertThat(acl.matchName("exact.test")).contains(Route.PROXY);
         assertThat(acl.matchName("www.exact.test")).isEmpty();
@@ -117,6 +119,11 @@ class AclFileTest {
         assertThat(acl.matchName("a.sub-only.test")).contains(Route.PROXY);
         assertThat(acl.matchName("ads12.tracker.test")).contains(Route.PROXY);
         assertThat(acl.matchName("ads.tracker.test")).isEmpty();
+        assertThat(acl.matchName("first.test")).contains(Route.PROXY);
+        assertThat(acl.matchName("x.first.test")).isEmpty();
+        assertThat(acl.matchName("x.second.test")).as("an alternation outside groups is not anchored").contains(Route.PROXY);
+        assertThat(acl.matchName("a|c.test")).contains(Route.PROXY);
+        assertThat(acl.matchName("x.a|c.test")).isEmpty();
         assertThat(acl.matchName("www.google.co.uk")).as("a plain word is an unanchored regex, as in rust")
                 .contains(Route.PROXY);
         assertThat(acl.matchName("WWW.GOOGLE.COM")).contains(Route.PROXY);
