@@ -69,6 +69,25 @@ class AclFileTest {
         assertThat(acl.routeWithoutLookup(new InetSocketAddress(ip("192.168.1.1"), 80))).isEqualTo(Route.BYPASS);
     }
 
+    /** The sample in the README parses and says what the README says it does. */
+    @Test
+    void theReadmeSample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("# bypass.acl:");
+        assertThat(start).as("the README has the sample").isPositive();
+        AclFile acl = acl(readme.substring(start, readme.indexOf("```", start)));
+        assertThat(acl.routeAddress(ip("192.168.1.20"))).isEqualTo(Route.BYPASS);
+        assertThat(acl.routeAddress(ip("fe80::1"))).isEqualTo(Route.BYPASS);
+        assertThat(acl.routeAddress(ip("198.51.100.1"))).isEqualTo(Route.PROXY);
+        assertThat(acl.matchName("www.example.org")).contains(Route.BYPASS);
+        assertThat(acl.matchName("printer.home.arpa")).contains(Route.BYPASS);
+        assertThat(acl.matchName("other.home.arpa")).isEmpty();
+        assertThat(acl.routesNamesByAddress()).isTrue();
+        assertThat(acl.outboundBlockList().matchesName("db.internal.example")).isTrue();
+        assertThat(acl.outboundBlockList().matchesAddress(ip("127.0.0.5"))).isTrue();
+        assertThat(acl.outboundBlockList().matchesAddress(ip("192.168.1.20"))).isFalse();
+    }
+
     @ParameterizedTest
     @CsvSource({"[proxy_all], PROXY", "[accept_all], PROXY", "[bypass_all], BYPASS", "[reject_all], BYPASS"})
     void everyModeName(String section, Route route) throws IOException {
