@@ -8,8 +8,6 @@ import java.net.InetAddress;
  */
 public record RuleList(DomainRules names, IpRangeSet addresses) {
 
-    public static final RuleList EMPTY = new RuleList(DomainRules.builder().build(), IpRangeSet.empty());
-
     /** Whether a name rule matches {@code host}. */
     public boolean matchesName(String host) {
         return names.matches(host);
