@@ -7,6 +7,7 @@ import dev.ssjvm.core.protocol.SaltPrefix;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
@@ -84,7 +85,9 @@ public final class LocalConfigLoader {
         OnlineConfig online = onlineConfig(flags, config);
         List<ServerEndpoint> servers = servers(flags, config, notices, online != null);
         Map<String, String> users = socksUsers(flags, config);
-        List<LocalListener> listeners = listeners(flags, config, users);
+        Acl acl = acl(flags, config);
+        List<LocalListener> listeners = listeners(flags, config, users).stream()
+                .map(l -> l.acl() == Acl.PROXY_ALL ? l.withAcl(acl) : l).toList();
         String usersFrom = flags.socksUsers != null ? "flag --socks-user" : config.file() + ": key 'socks5_users'";
         if (!users.isEmpty() && listeners.stream().noneMatch(l -> authenticates(l.protocol()))) {
             throw new ConfigException(usersFrom + ": there is no SOCKS or HTTP listener to authenticate for");
@@ -416,6 +419,17 @@ public final class LocalConfigLoader {
         return address;
     }
 
+    /** The ACL of {@code --acl} or the top-level key {@code acl}, for every listener without its own. */
+    private static Acl acl(LocalOptions flags, ConfigObject config) throws ConfigException {
+        Acl acl = config.string("acl").isPresent()
+                ? Values.acl(config.string("acl").get(), Origin.key(config, "acl"), Path.of(config.file()))
+                : Acl.PROXY_ALL;
+        if (flags.acl != null) {
+            acl = Values.acl(flags.acl, Origin.flag("--acl"), null);
+        }
+        return acl;
+    }
+
     private static LocalListener localsEntry(ConfigObject local, Map<String, String> users) throws ConfigException {
         String protocol = local.string("protocol").orElse(LocalListener.SOCKS);
         Values.parse(protocol, Origin.key(local, "protocol"), FrontEnds::named);
@@ -465,7 +479,12 @@ public final class LocalConfigLoader {
         if (!protocol.equals(LocalListener.TUNNEL) && target != null) {
             throw local.invalid("forward_address", "only a tunnel has a fixed target");
         }
-        return new LocalListener(protocol, address, port, target, localUsers);
+        LocalListener listener = new LocalListener(protocol, address, port, target, localUsers);
+        if (local.string("acl").isPresent()) { // the entry's own ACL wins over the top-level one
+            listener = listener.withAcl(Values.acl(local.string("acl").get(), Origin.key(local, "acl"),
+                    Path.of(local.file())));
+        }
+        return listener;
     }
 
     /**

@@ -35,6 +35,11 @@ public final class LocalOptions {
             description = "Tunnel mode (as ss-tunnel): forward the local port to this target through the server.")
     public String tunnelTarget;
 
+    @Option(names = "--acl", paramLabel = "FILE",
+            description = "ACL file (shadowsocks-libev/-rust format): which targets are connected directly"
+                    + " (bypassed) and which go through the server (config: acl, also per locals entry).")
+    public String acl;
+
     @Option(names = "--socks-user", paramLabel = "USER:PASSWORD",
             description = "Require SOCKS5 username/password (and, for HTTP proxy clients, Basic) authentication;"
                     + " repeat for several users.")

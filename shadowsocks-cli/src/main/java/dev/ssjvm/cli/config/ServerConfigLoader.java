@@ -8,6 +8,7 @@ import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.MethodKeys;
+import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
@@ -15,6 +16,7 @@ import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.limits.Limits;
 import dev.ssjvm.service.limits.PortLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,6 +107,7 @@ public final class ServerConfigLoader {
             bind = flags.outboundBind;
         }
         b.outboundBindAddress(bind);
+        b.acl(acl(flags, config, notices));
         AdminSettings admin = AdminConfig.read(flags, config, managerRole);
         refuseLibevOnlyFlags(flags);
         config.requireAllRead(COMMAND);
@@ -211,10 +214,25 @@ public final class ServerConfigLoader {
             throw new ConfigException("flag --mtu: capping UDP packet sizes is not supported; datagrams are relayed"
                     + " whole, up to 64 KiB");
         }
+    }
+
+    /**
+     * The ACL file of {@code --acl} or the key {@code acl}: its {@code [outbound_block_list]} is the
+     * server's. Its other lists are sslocal's (a file both share); libev's and rust's servers would
+     * take them as lists of client addresses to refuse, we leave them to sslocal and say so.
+     */
+    private static AclFile acl(ServerOptions flags, ConfigObject config, Consumer<String> notices)
+            throws ConfigException {
+        AclFile acl = config.string("acl").isPresent()
+                ? Values.acl(config.string("acl").get(), Origin.key(config, "acl"), Path.of(config.file())) : null;
         if (flags.acl != null) {
-            throw new ConfigException("flag --acl: ACL files are not supported yet; --forbidden-ip blocks targets by"
-                    + " address");
+            acl = Values.acl(flags.acl, Origin.flag("--acl"), null);
         }
+        if (acl != null && !(acl.bypassList().isEmpty() && acl.proxyList().isEmpty())) {
+            notices.accept(acl.file() + ": [bypass_list] and [proxy_list] are sslocal's; ssserver uses only"
+                    + " [outbound_block_list]");
+        }
+        return acl;
     }
 
     /** One entry of {@code servers}; {@code null} when it is disabled. */

@@ -55,6 +55,11 @@ public final class ServerOptions {
             description = "Time a new connection has to send a valid request (default 60).")
     public Integer handshakeTimeout;
 
+    @Option(names = "--acl", paramLabel = "FILE",
+            description = "ACL file (shadowsocks-libev/-rust format): targets in its [outbound_block_list] are"
+                    + " refused, by name before any lookup and by address after (config: acl).")
+    public String acl;
+
     // Flags of libev's ss-server that ss-manager passes on; read only to be refused with a reason.
 
     @Option(names = "-n", paramLabel = "NOFILE", hidden = true)
@@ -68,7 +73,4 @@ public final class ServerOptions {
 
     @Option(names = "--mtu", paramLabel = "MTU", hidden = true)
     public String mtu;
-
-    @Option(names = "--acl", paramLabel = "FILE", hidden = true)
-    public String acl;
 }

@@ -2,9 +2,13 @@ package dev.ssjvm.cli.config;
 
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.acl.AclException;
+import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.Mode;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -51,6 +55,26 @@ final class Values {
 
     static IpRangeSet ipRanges(String text, Origin origin) throws ConfigException {
         return parse(text, origin, IpRangeSet::parse);
+    }
+
+    /**
+     * Reads an ACL file. A relative path in a config file is taken from the config file's directory
+     * (so a service started in / finds it), one given as a flag from the working directory.
+     *
+     * @param configFile the config file the path was read from, or {@code null} for a flag
+     */
+    static AclFile acl(String path, Origin origin, Path configFile) throws ConfigException {
+        Path file = Path.of(path);
+        if (configFile != null && !file.isAbsolute() && configFile.getParent() != null) {
+            file = configFile.getParent().resolve(file);
+        }
+        try {
+            return AclFile.load(file);
+        } catch (AclException e) {
+            throw origin.problem(e.getMessage());
+        } catch (IOException e) {
+            throw origin.problem("cannot read ACL file " + file + ": " + e.getMessage());
+        }
     }
 
     /** Name servers as IP[:port] (default port 53), comma-separated; no DNS is needed to read them. */

@@ -217,6 +217,40 @@ class LocalConfigLoaderTest {
     }
 
     @Test
+    void aclFromTheFlagTheTopLevelOrEachLocal() throws Exception {
+        Files.writeString(dir.resolve("top.acl"), "[proxy_all]\n[bypass_list]\n10.0.0.0/8\n");
+        Files.writeString(dir.resolve("own.acl"), "[bypass_all]\n");
+        Files.writeString(dir.resolve("flag.acl"), "[bypass_list]\n|flag.test\n");
+        String base = "\"server\": \"h\", \"server_port\": 1, \"password\": \"p\"";
+        LocalSettings s = load("{" + base + ", \"acl\": \"top.acl\", \"locals\": [{\"local_port\": 1080},"
+                + " {\"local_port\": 1081, \"acl\": \"own.acl\"}]}");
+        assertThat(s.listeners().get(0).acl().toString()).contains(dir.resolve("top.acl").toString());
+        assertThat(s.listeners().get(0).acl().routeAddress(java.net.InetAddress.getByName("10.1.2.3")))
+                .isEqualTo(dev.ssjvm.service.acl.Acl.Route.BYPASS);
+        assertThat(s.listeners().get(1).acl().toString()).as("the entry's own wins")
+                .contains(dir.resolve("own.acl").toString());
+        assertThat(s.listeners().get(1).acl().defaultRoute()).isEqualTo(dev.ssjvm.service.acl.Acl.Route.BYPASS);
+
+        s = load("{" + base + ", \"acl\": \"top.acl\", \"locals\": [{\"local_port\": 1080},"
+                + " {\"local_port\": 1081, \"acl\": \"own.acl\"}]}", "--acl", dir.resolve("flag.acl").toString());
+        assertThat(s.listeners().get(0).acl().toString()).as("the flag over the top-level key")
+                .contains(dir.resolve("flag.acl").toString());
+        assertThat(s.listeners().get(1).acl().toString()).contains(dir.resolve("own.acl").toString());
+
+        s = load(null, "-s", "h", "-p", "1", "-k", "p", "--acl", dir.resolve("flag.acl").toString());
+        assertThat(s.listeners().get(0).acl().matchName("flag.test")).contains(dev.ssjvm.service.acl.Acl.Route.BYPASS);
+        assertThat(load(null, "-s", "h", "-p", "1", "-k", "p").listeners().get(0).acl())
+                .isSameAs(dev.ssjvm.service.acl.Acl.PROXY_ALL);
+
+        Files.writeString(dir.resolve("bad.acl"), "[proxy_all]\n\n[by_pass_list]\n");
+        assertThat(error("{" + base + ", \"locals\": [{\"local_port\": 1080, \"acl\": \"bad.acl\"}]}"))
+                .contains("local.json").contains("key 'locals[0].acl'")
+                .contains(dir.resolve("bad.acl") + ":3: unknown section [by_pass_list]");
+        assertThat(error(null, "-s", "h", "-p", "1", "-k", "p", "--acl", "no-such.acl"))
+                .isEqualTo("flag --acl: no-such.acl: no such file");
+    }
+
+    @Test
     void sharedFlagsAndSeveralServerAddresses() throws Exception {
         LocalSettings s = load("{\"server\": [\"127.0.0.1\", \"::1\"], \"server_port\": 8388, \"password\": \"p\"}",
                 "--udp-timeout", "9", "--udp-max-associations", "3", "--fast-open", "--reuse-port");

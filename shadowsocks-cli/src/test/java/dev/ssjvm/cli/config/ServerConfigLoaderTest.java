@@ -381,6 +381,32 @@ class ServerConfigLoaderTest {
                 "-U").server().common().mode()).isEqualTo(Mode.UDP_ONLY);
     }
 
+    @Test
+    void aclFromTheKeyOrTheFlag() throws Exception {
+        Files.writeString(dir.resolve("server.acl"), "[outbound_block_list]\n192.0.2.0/24\n||blocked.test\n");
+        Files.writeString(dir.resolve("other.acl"), "[outbound_block_list]\n198.51.100.1\n[bypass_list]\n10.0.0.0/8\n");
+        String base = "\"server_port\": 8388, \"password\": \"p\"";
+        // a relative path in the file is taken from the file's directory
+        ServerSettings s = load("{" + base + ", \"acl\": \"server.acl\"}");
+        assertThat(s.acl().file()).isEqualTo(dir.resolve("server.acl"));
+        assertThat(s.acl().outboundBlockList().matchesAddress(InetAddress.getByName("192.0.2.7"))).isTrue();
+        assertThat(s.acl().outboundBlockList().matchesName("www.blocked.test")).isTrue();
+        assertThat(notices).isEmpty();
+
+        s = load("{" + base + ", \"acl\": \"server.acl\"}", "--acl", dir.resolve("other.acl").toString());
+        assertThat(s.acl().file()).as("the flag wins").isEqualTo(dir.resolve("other.acl"));
+        assertThat(notices).as("the lists ssserver leaves to sslocal are named").singleElement().asString()
+                .contains("other.acl").contains("[bypass_list]").contains("only [outbound_block_list]");
+        assertThat(load(null, "-p", "1", "-k", "x").acl()).isNull();
+
+        Files.writeString(dir.resolve("bad.acl"), "[outbound_block_list]\n192.0.2.0/40\n");
+        assertThat(error("{" + base + ", \"acl\": \"bad.acl\"}")).contains("config.json").contains("key 'acl'")
+                .contains(dir.resolve("bad.acl") + ":2: '192.0.2.0/40' has a prefix length outside 0-32");
+        assertThat(error(null, "-p", "1", "-k", "x", "--acl", dir.resolve("absent.acl").toString()))
+                .isEqualTo("flag --acl: " + dir.resolve("absent.acl") + ": no such file");
+        assertThat(error("{" + base + ", \"acl\": 5}")).contains("key 'acl'");
+    }
+
     /** ss-manager passes these on when it has them itself; each is refused with what to do instead. */
     @Test
     void flagsOfLibevSsServerThatWeCannotHonourAreRefused() {
@@ -391,7 +417,6 @@ class ServerConfigLoaderTest {
                 .contains("User=");
         assertThat(error(json, "-i", "eth0")).startsWith("flag -i: binding to a network interface is not supported");
         assertThat(error(json, "--mtu", "1400")).startsWith("flag --mtu: capping UDP packet sizes is not supported");
-        assertThat(error(json, "--acl", "/etc/ss.acl")).startsWith("flag --acl: ACL files are not supported yet");
         assertThat(error(json, "--plugin", "obfs-server")).startsWith("flag --plugin");
         assertThat(error(json, "--plugin-opts", "obfs=http")).startsWith("flag --plugin-opts");
         assertThat(error("{\"server_port\":8001,\"password\":\"pw\",\"plugin\":\"obfs-server\"}"))

@@ -47,6 +47,15 @@ public interface Acl {
     Route defaultRoute();
 
     /**
+     * Whether a name that no name rule matches should be resolved and routed by its address, because
+     * an address rule could give it another route than the default. When false such a name takes
+     * the default without a lookup.
+     */
+    default boolean routesNamesByAddress() {
+        return false;
+    }
+
+    /**
      * The route for {@code target} as far as it can be told without a lookup: an address by the
      * address rules, a name by the name rules or else {@code null} (the caller may resolve the name
      * and ask {@link #routeAddress}).

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.config;
 
+import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.acl.IpRangeSet;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,9 +19,11 @@ import java.util.Objects;
  *     connection that fails authentication is held silently until then
  * @param forbidden targets the server refuses to connect to ({@code forbidden_ip})
  * @param outboundBindAddress local address for outgoing connections, or {@code null}
+ * @param acl the ACL file ({@code acl}, {@code --acl}) whose {@code [outbound_block_list]} the server
+ *     refuses as targets, or {@code null}
  */
 public record ServerSettings(List<PortSettings> ports, CommonSettings common, Duration handshakeTimeout,
-        IpRangeSet forbidden, String outboundBindAddress) {
+        IpRangeSet forbidden, String outboundBindAddress, AclFile acl) {
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -54,6 +57,7 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private IpRangeSet forbidden = IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
         private String outboundBindAddress;
+        private AclFile acl;
 
         public Builder port(PortSettings port) {
             ports.add(port);
@@ -106,8 +110,13 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
             return this;
         }
 
+        public Builder acl(AclFile value) {
+            acl = value;
+            return this;
+        }
+
         public ServerSettings build() {
-            return new ServerSettings(ports, common, handshakeTimeout, forbidden, outboundBindAddress);
+            return new ServerSettings(ports, common, handshakeTimeout, forbidden, outboundBindAddress, acl);
         }
     }
 }

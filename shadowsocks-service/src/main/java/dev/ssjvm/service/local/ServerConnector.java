@@ -68,13 +68,34 @@ public final class ServerConnector {
 
     /**
      * Connects, on {@code loop}, to {@code target}: directly when {@code acl} bypasses it, else
-     * through the chosen server.
+     * through the chosen server. A name that only its address can route is looked up first
+     * ({@link Acl#routesNamesByAddress()}); the future then completes after the lookup and the connect.
      */
     public ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl) {
-        if (acl.routeWithoutLookup(target) == Acl.Route.BYPASS) {
-            return direct(loop, target);
+        Acl.Route route = acl.routeWithoutLookup(target);
+        if (route == null && acl.routesNamesByAddress()) {
+            return routeByAddress(loop, target, acl);
         }
-        return viaServer(loop, target);
+        if (route == null) {
+            route = acl.defaultRoute(); // no address rule could change it: no lookup
+        }
+        return route == Acl.Route.BYPASS ? direct(loop, target) : viaServer(loop, target);
+    }
+
+    /**
+     * A name no name rule matches, under an ACL whose address rules could route it otherwise than the
+     * default (e.g. bypassed LAN or domestic CIDRs): resolved here, on the loop, and routed by its
+     * address. A bypassed one is connected to the address found; a proxied one goes to the server by
+     * name, so the server resolves it. A name that does not resolve takes the default route.
+     */
+    private ChannelFuture routeByAddress(EventLoop loop, InetSocketAddress target, Acl acl) {
+        PendingConnect connected = new PendingConnect(loop);
+        resolver.resolve(loop, target).addListener((Future<InetSocketAddress> f) -> {
+            Acl.Route route = f.isSuccess() ? acl.routeAddress(f.getNow().getAddress()) : acl.defaultRoute();
+            connected.follow(route == Acl.Route.BYPASS ? direct(loop, f.isSuccess() ? f.getNow() : target)
+                    : viaServer(loop, target));
+        });
+        return connected;
     }
 
     /**
@@ -87,7 +108,8 @@ public final class ServerConnector {
         if (pool.servers().size() == 1) {
             return attempt; // nothing to count against, nowhere to retry
         }
-        FailoverConnect result = new FailoverConnect(loop, attempt.channel());
+        PendingConnect result = new PendingConnect(loop);
+        result.attempt(attempt);
         attempt.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 result.trySuccess(null);
@@ -103,7 +125,7 @@ public final class ServerConnector {
             }
             LOG.debug("cannot reach server {} ({}); trying {}", first, f.cause().getMessage(), second);
             ChannelFuture retry = through(loop, second.remote(), target);
-            result.retryOn(retry.channel());
+            result.attempt(retry);
             retry.addListener((ChannelFuture g) -> {
                 if (g.isSuccess()) {
                     result.trySuccess(null);

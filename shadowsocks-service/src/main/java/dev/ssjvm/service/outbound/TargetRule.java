@@ -1,11 +1,12 @@
 package dev.ssjvm.service.outbound;
 
 import dev.ssjvm.service.acl.IpRangeSet;
+import dev.ssjvm.service.acl.RuleList;
 import java.net.InetAddress;
 import java.util.function.Predicate;
 
 /**
- * One reason to refuse a target: {@code forbidden_ip} today, an ACL's outbound block list next. A
+ * One reason to refuse a target: {@code forbidden_ip}, an ACL's outbound block list. A
  * name is checked before it is resolved (so a blocked name is never looked up), the address after.
  */
 public interface TargetRule {
@@ -62,6 +63,31 @@ public interface TargetRule {
             @Override
             public String toString() {
                 return name + " " + ranges;
+            }
+        };
+    }
+
+    /** Refuses what an ACL list matches: names by its name rules before any lookup, addresses by its ranges. */
+    static TargetRule list(String name, RuleList list) {
+        return new TargetRule() {
+            @Override
+            public boolean blocksName(String host) {
+                return list.matchesName(host);
+            }
+
+            @Override
+            public boolean blocksAddress(InetAddress address) {
+                return list.matchesAddress(address);
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String toString() {
+                return name + " (" + list + ")";
             }
         };
     }

@@ -249,8 +249,15 @@ public final class ShadowsocksServer implements Closeable {
     }
 
     private static List<TargetRule> rules(ServerSettings settings) {
-        return settings.forbidden().isEmpty() ? List.of()
-                : List.of(TargetRule.addresses("forbidden_ip", settings.forbidden()));
+        List<TargetRule> rules = new ArrayList<>();
+        if (!settings.forbidden().isEmpty()) {
+            rules.add(TargetRule.addresses("forbidden_ip", settings.forbidden()));
+        }
+        if (settings.acl() != null && !settings.acl().outboundBlockList().isEmpty()) {
+            rules.add(TargetRule.list("[outbound_block_list] of " + settings.acl().file(),
+                    settings.acl().outboundBlockList()));
+        }
+        return rules;
     }
 
     private static List<String> restartNeeded(ServerSettings a, ServerSettings b) {

@@ -89,8 +89,9 @@ final class DnsForwarder {
             reply.accept(DnsWire.serverFailure(query));
             return true;
         }
-        // no name rule: both resolvers, the local answer's addresses decide; no ACL at all: the remote one
-        Acl.Route route = acl.matchName(query.host()).orElse(acl == Acl.PROXY_ALL ? Acl.Route.PROXY : null);
+        // no name rule: when address rules could bypass it, both resolvers and the local answer's addresses
+        // decide (null); otherwise the default route (no ACL at all: the remote resolver)
+        Acl.Route route = acl.matchName(query.host()).orElse(acl.routesNamesByAddress() ? null : acl.defaultRoute());
         inFlight.incrementAndGet();
         new Lookup(loop, query, message, overTcp, route, reply).start();
         return true;

@@ -3,6 +3,8 @@ package dev.ssjvm.service.local.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.acl.Acl;
+import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.Mode;
@@ -10,7 +12,6 @@ import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ShadowsocksServer;
-import dev.ssjvm.service.testing.BypassSuffixesAcl;
 import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
@@ -18,18 +19,22 @@ import dev.ssjvm.service.testing.TestDns;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DNS front end against real resolvers: two private dnsmasq processes on loopback answer the same
@@ -45,6 +50,8 @@ class DnsFrontEndTest {
     private static final String LOCAL_ANSWER = "10.1.1.1";
     private static final String REMOTE_ANSWER = "10.2.2.2";
 
+    @TempDir
+    Path aclDir;
     private ExternalPeer localDns;
     private ExternalPeer remoteDns;
     private int localDnsPort;
@@ -52,6 +59,13 @@ class DnsFrontEndTest {
     private TestDns serverDns;
     private ShadowsocksServer server;
     private ShadowsocksLocal local;
+
+    /** An ACL file ({@code [proxy_all]}, these rules in {@code [bypass_list]}) read by the real parser. */
+    private Acl acl(String... bypassed) throws IOException {
+        Path file = Files.createTempFile(aclDir, "dns", ".acl");
+        Files.writeString(file, "[proxy_all]\n[bypass_list]\n" + String.join("\n", bypassed) + "\n");
+        return AclFile.load(file);
+    }
 
     private void start(Mode mode) throws Exception {
         localDnsPort = ExternalPeer.freePort();
@@ -61,7 +75,7 @@ class DnsFrontEndTest {
         serverDns = new TestDns();
         server = ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, serverDns).mode(mode).build());
         LocalListener dns = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
-                .withAcl(new BypassSuffixesAcl("direct.test", "big-direct.test"))
+                .withAcl(acl("||direct.test", "||big-direct.test"))
                 .withDns(new InetSocketAddress("127.0.0.1", localDnsPort),
                         new InetSocketAddress("127.0.0.1", remoteDnsPort));
         local = ShadowsocksLocal.start(LocalSettings.of(
@@ -178,7 +192,7 @@ class DnsFrontEndTest {
         start(Mode.TCP_AND_UDP);
         try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             LocalListener deaf = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
-                    .withAcl(new BypassSuffixesAcl("direct.test"))
+                    .withAcl(acl("||direct.test"))
                     .withDns((InetSocketAddress) silent.getLocalSocketAddress(),
                             (InetSocketAddress) silent.getLocalSocketAddress());
             try (ShadowsocksLocal other = ShadowsocksLocal.start(LocalSettings.of(
@@ -198,10 +212,10 @@ class DnsFrontEndTest {
             InetSocketAddress localResolver = new InetSocketAddress("127.0.0.1", localDnsPort);
             InetSocketAddress remoteResolver = new InetSocketAddress("127.0.0.1", remoteDnsPort);
             LocalListener byAddress = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
-                    .withAcl(new BypassSuffixesAcl("direct.test").bypassingAddresses(LOCAL_ANSWER))
+                    .withAcl(acl("||direct.test", LOCAL_ANSWER))
                     .withDns(localResolver, remoteResolver);
             LocalListener deafLocal = new LocalListener(LocalListener.DNS, "127.0.0.1", 0, null, java.util.Map.of())
-                    .withAcl(new BypassSuffixesAcl("direct.test"))
+                    .withAcl(acl("||direct.test", "192.0.2.0/24")) // an address rule: unmatched names ask both
                     .withDns((InetSocketAddress) silent.getLocalSocketAddress(), remoteResolver);
             try (ShadowsocksLocal other = ShadowsocksLocal.start(LocalSettings.of(
                     List.of(new ServerEndpoint("127.0.0.1", serverPort(Mode.TCP_AND_UDP), METHOD, PASSWORD)),

@@ -1,0 +1,49 @@
+package dev.ssjvm.service.acl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DomainRulesTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ' ', value = {
+            "track[0-9]*\\.cdn\\.test$ .cdn.test",
+            "ab?c$ c",
+            "(foo)$ ''",
+            "a.b$ b",
+            "x\\d$ ''",
+            "foo|bar\\.test$ ''",
+            "(?:foo|bar)\\.Test$ .test",
+            "no-dollar\\.test ''",
+            "a\\\\.b$ b"})
+    void theLiteralEndARegexNeeds(String rule, String tail) {
+        assertThat(DomainRules.Builder.literalTail(rule)).isEqualTo(tail);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ' ', value = {"^ads true", "^a|b false", "^(a|b)c true", "^[|]x true", "^\\|x true",
+            "ads false", "(^a) false"})
+    void whichRegexesOnlyMatchAtTheStart(String rule, boolean anchored) {
+        assertThat(DomainRules.Builder.anchoredAtStart(rule)).isEqualTo(anchored);
+    }
+
+    @Test
+    void groupedRegexesStillMatchWhatTheySay() {
+        DomainRules rules = DomainRules.builder().add("track[0-9]*\\.cdn\\.test$").add("ab?c$").add("foo|bar\\.test$")
+                .add("^ads[0-9]+\\.").add("(?:x|y)\\.Other\\.test$").build();
+        assertThat(rules.matches("track12.cdn.test")).isTrue();
+        assertThat(rules.matches("www.track12.cdn.test")).isTrue();
+        assertThat(rules.matches("track12.cdn.test.evil")).isFalse();
+        assertThat(rules.matches("xac")).isTrue();
+        assertThat(rules.matches("xabc")).isTrue();
+        assertThat(rules.matches("xab")).isFalse();
+        assertThat(rules.matches("foo.anything")).as("the other branch of a top-level alternation").isTrue();
+        assertThat(rules.matches("ads1.example")).isTrue();
+        assertThat(rules.matches("www.ads1.example")).isFalse();
+        assertThat(rules.matches("Y.OTHER.TEST")).isTrue();
+        assertThat(rules.matches("z.other.test")).isFalse();
+    }
+}
