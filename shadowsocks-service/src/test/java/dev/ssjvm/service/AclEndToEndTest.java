@@ -7,20 +7,26 @@ import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.metrics.Failure;
+import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
+import dev.ssjvm.service.testing.SocksUdpClient;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
+import dev.ssjvm.service.testing.UdpEcho;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +110,11 @@ class AclEndToEndTest {
         return server.traffic().ofPort(server.tcpAddresses().get(0).getPort()).tcpAccepted();
     }
 
+    private long serverUdpAssociations() {
+        return server.traffic().ofPort(server.tcpAddresses().get(0).getPort()).users().values().stream()
+                .mapToLong(TrafficStats.UserTotals::udpAssociations).sum();
+    }
+
     private long blockedAtServer() {
         return server.traffic().ofPort(server.tcpAddresses().get(0).getPort()).tcpFailures()
                 .getOrDefault(Failure.BLOCKED_TARGET, 0L);
@@ -113,6 +124,43 @@ class AclEndToEndTest {
     private void roundTrip(int listener, String host, int port) throws IOException {
         try (Socket s = TestTarget.echo(Socks.connect(local.tcpAddresses().get(listener), host, port))) {
             TestTarget.roundTrip(s, "hello " + host);
+        }
+    }
+
+    @Test
+    void udpToBypassedTargetsGoesStraightFromSslocalAndTheRestThroughTheServer() throws Exception {
+        server = ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, serverDns)
+                .mode(Mode.TCP_AND_UDP).build());
+        LocalListener socks = LocalListener.socks("127.0.0.1", 0).withAcl(acl("udp.acl", """
+                [proxy_all]
+                [bypass_list]
+                127.0.0.1/32
+                ||direct.test
+                """));
+        LocalSettings settings = LocalSettings.of(List.of(new ServerEndpoint("127.0.0.1",
+                server.tcpAddresses().get(0).getPort(), METHOD, PASSWORD)), List.of(socks)).withMode(Mode.TCP_AND_UDP);
+        local = ShadowsocksLocal.start(settings.withCommon(settings.common().withNameServers(List.of(localDns.address()))));
+        try (UdpEcho nearEcho = new UdpEcho(InetAddress.getByName("127.0.0.1"), "near:");
+                UdpEcho farEcho = new UdpEcho(InetAddress.getByName("127.0.0.2"), "far:");
+                SocksUdpClient client = new SocksUdpClient(local.tcpAddresses().get(0))) {
+            // by address and by name rule: straight to the target, the server sees no association
+            client.send(nearEcho.address(), "a".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(client.receive(5000).data(), StandardCharsets.UTF_8)).isEqualTo("near:a");
+            client.send(InetSocketAddress.createUnresolved("direct.test", nearEcho.port()),
+                    "b".getBytes(StandardCharsets.UTF_8));
+            SocksUdpClient.Reply byName = client.receive(5000);
+            assertThat(new String(byName.data(), StandardCharsets.UTF_8)).isEqualTo("near:b");
+            assertThat(byName.source()).isEqualTo(nearEcho.address());
+            assertThat(serverUdpAssociations()).as("no UDP through the server").isZero();
+
+            // anything else: through the server, on the same association
+            client.send(farEcho.address(), "c".getBytes(StandardCharsets.UTF_8));
+            SocksUdpClient.Reply proxied = client.receive(5000);
+            assertThat(new String(proxied.data(), StandardCharsets.UTF_8)).isEqualTo("far:c");
+            assertThat(proxied.source()).isEqualTo(farEcho.address());
+            assertThat(serverUdpAssociations()).isEqualTo(1);
+            assertThat(nearEcho.received()).isEqualTo(2);
+            assertThat(farEcho.received()).isEqualTo(1);
         }
     }
 

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * from the server are opened and handed to {@code onReply}, which owns the payload. Anything else
  * arriving on the socket is dropped. Closes after the idle timeout and then runs {@code onClose}.
  */
-public final class UdpUpstream {
+public final class UdpUpstream implements UdpWay {
     private static final Logger LOG = LoggerFactory.getLogger(UdpUpstream.class);
     /** Payloads held while the server's name is being resolved. */
     private static final int MAX_WAITING = 64;
@@ -59,6 +59,7 @@ public final class UdpUpstream {
     }
 
     /** Seals {@code payload} for {@code target} and sends it to the server. Takes ownership of the payload. */
+    @Override
     public void send(InetSocketAddress target, ByteBuf payload) {
         if (closed) {
             payload.release();
@@ -99,6 +100,7 @@ public final class UdpUpstream {
         }
     }
 
+    @Override
     public void close() {
         socket.close();
     }

@@ -85,7 +85,7 @@ public final class RedirFrontEnd implements FrontEnd {
 
     @Override
     public ChannelHandler newUdpHandler() {
-        return mode.udp() ? new RedirUdp(context) : null;
+        return mode.udp() ? new RedirUdp(context, acl) : null;
     }
 
     @Override

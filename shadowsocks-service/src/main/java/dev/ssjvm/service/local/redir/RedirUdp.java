@@ -1,8 +1,9 @@
 package dev.ssjvm.service.local.redir;
 
 import dev.ssjvm.core.address.HostAndPort;
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalContext;
-import dev.ssjvm.service.local.UdpUpstream;
+import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.udp.AssociationsHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
@@ -16,18 +17,20 @@ import org.slf4j.LoggerFactory;
  * destination pair gets its own association with the server; replies go back to the client from
  * the original destination (see {@link ReplySockets}), so the client cannot tell a proxy is there.
  */
-final class RedirUdp extends AssociationsHandler<RedirUdp.Key, UdpUpstream> {
+final class RedirUdp extends AssociationsHandler<RedirUdp.Key, UdpWay> {
     private static final Logger LOG = LoggerFactory.getLogger(RedirUdp.class);
 
     record Key(InetSocketAddress client, InetSocketAddress destination) {}
 
     private final LocalContext context;
+    private final Acl acl;
     private ReplySockets replies;
     private boolean warned;
 
-    RedirUdp(LocalContext context) {
-        super(context.settings().common().udpMaxAssociations(), UdpUpstream::close, true);
+    RedirUdp(LocalContext context, Acl acl) {
+        super(context.settings().common().udpMaxAssociations(), UdpWay::close, true);
         this.context = context;
+        this.acl = acl;
     }
 
     @Override
@@ -58,10 +61,10 @@ final class RedirUdp extends AssociationsHandler<RedirUdp.Key, UdpUpstream> {
             return;
         }
         Key key = new Key(client, destination);
-        UdpUpstream upstream = associations.get(key);
+        UdpWay upstream = associations.get(key);
         if (upstream == null) {
-            UdpUpstream[] created = new UdpUpstream[1];
-            created[0] = new UdpUpstream(context, ctx.channel().eventLoop(),
+            UdpWay[] created = new UdpWay[1];
+            created[0] = UdpWay.to(destination, acl, context, ctx.channel().eventLoop(),
                     reply -> replies.send(destination, client, reply.payload().touch("redir udp reply")),
                     () -> associations.remove(key, created[0]));
             upstream = created[0];

@@ -113,7 +113,7 @@ final class SocksRequestStage extends SetupStage {
 
     private void command5(ChannelHandlerContext ctx, Socks5CommandRequest command) {
         if (command.type() == Socks5CommandType.UDP_ASSOCIATE && allowUdp) {
-            SocksUdpAssociation.start(ctx.channel(), context, SETUP_FOR_UDP);
+            SocksUdpAssociation.start(ctx.channel(), context, acl, SETUP_FOR_UDP);
         } else if (command.type() == Socks5CommandType.CONNECT && allowConnect) {
             InetSocketAddress target = command.dstAddrType() == Socks5AddressType.DOMAIN
                     ? InetSocketAddress.createUnresolved(command.dstAddr(), command.dstPort())

@@ -2,8 +2,11 @@ package dev.ssjvm.service.local.socks;
 
 import dev.ssjvm.core.address.SocksAddressCodec;
 import dev.ssjvm.core.protocol.ServerPacket;
+import dev.ssjvm.service.acl.Acl;
+import dev.ssjvm.service.local.DirectUdp;
 import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.UdpUpstream;
+import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -35,12 +38,24 @@ final class SocksUdpAssociation {
 
     private final Channel control;
     private final InetAddress clientIp;
+    private final LocalContext context;
+    private final Acl acl;
     private Channel socket;
+    /**
+     * The ways out, each closed when idle and opened again when needed; the association ends when
+     * the one left goes idle (or with the control connection). The way through the server opens at
+     * once, so that its name is resolved before the first datagram; the direct one on the first
+     * datagram to a target the ACL bypasses.
+     */
     private UdpUpstream upstream;
+    private DirectUdp direct;
+    private boolean closed;
     private InetSocketAddress clientAddress;
 
-    private SocksUdpAssociation(Channel control) {
+    private SocksUdpAssociation(Channel control, LocalContext context, Acl acl) {
         this.control = control;
+        this.context = context;
+        this.acl = acl;
         this.clientIp = ((InetSocketAddress) control.remoteAddress()).getAddress();
     }
 
@@ -50,8 +65,8 @@ final class SocksUdpAssociation {
      *
      * @param setupHandlers handlers of the SOCKS negotiation to take out of the control pipeline
      */
-    static void start(Channel control, LocalContext context, Class<?>... setupHandlers) {
-        SocksUdpAssociation association = new SocksUdpAssociation(control);
+    static void start(Channel control, LocalContext context, Acl acl, Class<?>... setupHandlers) {
+        SocksUdpAssociation association = new SocksUdpAssociation(control, context, acl);
         InetAddress localIp = ((InetSocketAddress) control.localAddress()).getAddress();
         context.io().udpBootstrap(control.eventLoop()).handler(association.new FromClient())
                 .bind(new InetSocketAddress(localIp, 0))
@@ -64,8 +79,7 @@ final class SocksUdpAssociation {
                     }
                     association.socket = bound.channel();
                     context.track(association.socket);
-                    association.upstream = new UdpUpstream(context, control.eventLoop(), association::reply,
-                            association::close);
+                    association.upstream();
                     association.socket.closeFuture().addListener(f -> association.close());
                     SetupStage.removeAll(control.pipeline(), setupHandlers);
                     control.pipeline().addLast("udp-control", association.new Control());
@@ -92,12 +106,43 @@ final class SocksUdpAssociation {
         socket.writeAndFlush(new DatagramPacket(out, clientAddress), socket.voidPromise());
     }
 
+    private UdpUpstream upstream() {
+        if (upstream == null) {
+            upstream = new UdpUpstream(context, control.eventLoop(), this::reply, () -> {
+                upstream = null;
+                if (direct == null) {
+                    close();
+                }
+            });
+        }
+        return upstream;
+    }
+
+    private DirectUdp direct() {
+        if (direct == null) {
+            direct = new DirectUdp(context, control.eventLoop(), this::reply, () -> {
+                direct = null;
+                if (upstream == null) {
+                    close();
+                }
+            });
+        }
+        return direct;
+    }
+
     private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (socket != null) {
             socket.close();
         }
         if (upstream != null) {
             upstream.close();
+        }
+        if (direct != null) {
+            direct.close();
         }
         control.close();
     }
@@ -107,7 +152,7 @@ final class SocksUdpAssociation {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress sender = packet.sender();
-            if (upstream == null) {
+            if (socket == null || closed) {
                 return; // before our answer to UDP ASSOCIATE: nobody may send yet
             }
             if (!sender.getAddress().equals(clientIp) || (clientAddress != null && !clientAddress.equals(sender))) {
@@ -128,7 +173,8 @@ final class SocksUdpAssociation {
                 return;
             }
             clientAddress = sender;
-            upstream.send(target, in.retain());
+            UdpWay way = UdpWay.route(target, acl) == Acl.Route.BYPASS ? direct() : upstream();
+            way.send(target, in.retain());
         }
 
         @Override

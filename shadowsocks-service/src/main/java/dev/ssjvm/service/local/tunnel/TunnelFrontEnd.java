@@ -60,7 +60,7 @@ public final class TunnelFrontEnd implements FrontEnd {
 
     @Override
     public ChannelHandler newUdpHandler() {
-        return mode.udp() ? new UdpTunnel(context, target) : null;
+        return mode.udp() ? new UdpTunnel(context, target, acl) : null;
     }
 
     @Override

@@ -1,7 +1,8 @@
 package dev.ssjvm.service.local.tunnel;
 
+import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalContext;
-import dev.ssjvm.service.local.UdpUpstream;
+import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.udp.AssociationsHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
@@ -14,25 +15,27 @@ import org.slf4j.LoggerFactory;
  * address) gets an association with the server; its datagrams go to the fixed target, and replies come
  * back to it bare, without an address. A local DNS forwarder is the classic use.
  */
-final class UdpTunnel extends AssociationsHandler<InetSocketAddress, UdpUpstream> {
+final class UdpTunnel extends AssociationsHandler<InetSocketAddress, UdpWay> {
     private static final Logger LOG = LoggerFactory.getLogger(UdpTunnel.class);
 
     private final LocalContext context;
     private final InetSocketAddress target;
+    private final Acl acl;
 
-    UdpTunnel(LocalContext context, InetSocketAddress target) {
-        super(context.settings().common().udpMaxAssociations(), UdpUpstream::close, true);
+    UdpTunnel(LocalContext context, InetSocketAddress target, Acl acl) {
+        super(context.settings().common().udpMaxAssociations(), UdpWay::close, true);
         this.context = context;
         this.target = target;
+        this.acl = acl;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress client = packet.sender();
-        UdpUpstream upstream = associations.get(client);
+        UdpWay upstream = associations.get(client);
         if (upstream == null) {
-            UdpUpstream[] created = new UdpUpstream[1];
-            created[0] = new UdpUpstream(context, ctx.channel().eventLoop(),
+            UdpWay[] created = new UdpWay[1];
+            created[0] = UdpWay.to(target, acl, context, ctx.channel().eventLoop(),
                     reply -> {
                         reply.payload().touch("udp tunnel reply");
                         ctx.writeAndFlush(new DatagramPacket(reply.payload(), client), ctx.voidPromise());
