@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -111,11 +110,15 @@ class LoggingTest {
         for (int i = 0; i < 100; i++) {
             LOG.info("line {} {}", i, line);
         }
-        Path rolled = dir.resolve("ssserver.log." + LocalDate.now() + ".0.gz");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!(Files.exists(rolled) && gunzipped(rolled).contains("line 0 ")) && System.nanoTime() < deadline) {
+        // the first rolled file, named by its day (the one logback counts the period from) and index 0
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path rolled = firstRolled();
+        while (!(rolled != null && gunzipped(rolled).contains("line 0 ")) && System.nanoTime() < deadline) {
             Thread.sleep(50); // compression runs on a thread of its own
+            rolled = firstRolled();
         }
+        assertThat(rolled).as("a rolled file in %s", listing()).isNotNull();
+        assertThat(rolled.getFileName().toString()).matches("ssserver\\.log\\.\\d{4}-\\d\\d-\\d\\d\\.0\\.gz");
         assertThat(gunzipped(rolled)).contains("INFO  line 0 " + line);
         assertThat(Files.size(file)).as("the live file starts again").isLessThan(4096 + 200);
         assertThat(Files.readString(file)).contains("line 99 ");
@@ -144,6 +147,19 @@ class LoggingTest {
             n += it.next().getName().equals(name) ? 1 : 0;
         }
         return n;
+    }
+
+    private Path firstRolled() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches("ssserver\\.log\\..*\\.0\\.gz")).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    private String listing() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName() + " (" + p.toFile().length() + " bytes)").toList().toString();
+        }
     }
 
     private static String gunzipped(Path file) {
