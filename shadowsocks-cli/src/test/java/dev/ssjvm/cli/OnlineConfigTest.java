@@ -15,6 +15,7 @@ import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.Await;
 import dev.ssjvm.service.testing.ExternalPeer;
+import dev.ssjvm.service.testing.HttpTarget;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.RecordingRelay;
 import dev.ssjvm.service.testing.TestTarget;
@@ -212,10 +213,15 @@ class OnlineConfigTest {
 
     @Test
     void configuredServersStayAlongsideTheOnlineOnesAndCarryOnWhenTheFirstLoadFails() throws Exception {
+        // two servers once the document loads, so the health checks run: against a loopback target
+        HttpTarget check = new HttpTarget();
+        toClose.add(check::close);
         Path config = Files.writeString(dir.resolve("local.json"), """
                 {"server": "127.0.0.1", "server_port": %d, "password": "key-a", "method": "aes-256-gcm",
                  "online_config": {"config_url": "https://127.0.0.1:%d/later.json", "update_interval": 1,
-                                   "ca_file": "%s"}}""".formatted(relayA.port(), https.port(), https.caFile()));
+                                   "ca_file": "%s"},
+                 "balancer": {"tcp_check_target": "127.0.0.1:%d"}}""".formatted(relayA.port(), https.port(),
+                https.caFile(), check.port()));
         LocalOptions options = new LocalOptions();
         new CommandLine(options).parseArgs("-c", config.toString(), "-l", "" + ExternalPeer.freePort(),
                 "-L", "127.0.0.1:" + target.port());
