@@ -24,7 +24,7 @@ final class RedirTcpHandler extends KnownTargetStage {
     @Override
     protected InetSocketAddress target(ChannelHandlerContext ctx) {
         SocketChannel channel = (SocketChannel) ctx.channel();
-        InetSocketAddress listening = (InetSocketAddress) channel.parent().localAddress();
+        InetSocketAddress listening = channel.parent().localAddress();
         InetSocketAddress target = OriginalDestination.of(channel, listening.getPort());
         if (RedirFrontEnd.isListener(target, listening)) {
             LOG.warn("redir: a connection from {} came to the redir port itself, not redirected; closed",
