@@ -14,6 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sslocal", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Shadowsocks client: a local SOCKS5 and HTTP proxy (or, with -L, a tunnel) through a Shadowsocks server.")
@@ -23,10 +26,35 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     LocalOptions options = new LocalOptions();
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "ss://URL",
+            description = "A server as an ss:// URL (as ssserver prints it); alone, sslocal serves a SOCKS5 + HTTP"
+                    + " mixed port on 127.0.0.1:1080 through it.")
+    String url;
+
     @Override
     public Integer call() throws Exception {
+        if (url != null) {
+            if (!url.regionMatches(true, 0, "ss://", 0, 5)) {
+                throw new ConfigException("the argument '" + (url.length() > 12 ? url.substring(0, 12) + "..." : url)
+                        + "' is not an ss:// URL (flags start with -; see sslocal --help)");
+            }
+            List<String> urls = new ArrayList<>(List.of(url));
+            if (options.serverUrls != null) {
+                urls.addAll(options.serverUrls);
+            }
+            options.serverUrls = urls;
+        }
+        boolean urlAlone = url != null && spec.commandLine().getParseResult().matchedOptions().isEmpty();
         return Lifecycle.run("sslocal", options.common, false, List.of("USR1"), () -> {
             Running running = start(LocalConfigLoader.loadAll(options, LOG::info));
+            if (urlAlone) {
+                spec.commandLine().getOut().println("sslocal: SOCKS5 + HTTP mixed port on 127.0.0.1:1080 (proxy"
+                        + " your browser or curl --socks5-hostname 127.0.0.1:1080 through it)");
+                spec.commandLine().getOut().flush();
+            }
             return new Lifecycle.Service() {
                 @Override
                 public void signal(String name) {

@@ -5,6 +5,7 @@ import dev.ssjvm.admin.AdminSettings;
 import dev.ssjvm.cli.config.ServerConfigLoader;
 import dev.ssjvm.cli.config.ServerConfigLoader.ServerConfig;
 import dev.ssjvm.cli.config.ServerOptions;
+import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.service.server.ServerPort;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import java.io.IOException;
@@ -15,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "ssserver", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Shadowsocks server: decrypts client connections and relays them to their targets.")
@@ -23,6 +27,14 @@ final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     ServerOptions options = new ServerOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--public-host", paramLabel = "HOST",
+            description = "The address clients reach this server by, for the ss:// URL of a first run"
+                    + " (default: this machine's first non-loopback address).")
+    String publicHost;
 
     private final List<String> commandLine;
     private final PrintWriter err;
@@ -40,6 +52,13 @@ final class ServerCommand implements Callable<Integer> {
         if (underSsManager && !Detach.isChild()) {
             return Detach.launch(commandLine, options.common.pidFile, err);
         }
+        // no config and no key: the first-run server, saved under the user's config directory (FirstRun)
+        FirstRun.Saved firstRun = null;
+        if (options.common.config == null && options.common.password == null && options.managerAddress == null) {
+            firstRun = FirstRun.ensure(System.getenv(), options.port);
+            options.common.config = firstRun.file();
+        }
+        FirstRun.Saved saved = firstRun;
         return Lifecycle.run("ssserver", options.common, underSsManager, () -> {
             RunningServer running = RunningServer.start(ServerConfigLoader.load(options, LOG::info),
                     () -> ServerConfigLoader.load(options, LOG::info).server());
@@ -48,12 +67,35 @@ final class ServerCommand implements Callable<Integer> {
                         ProcessHandle.current().pid(), options.common.pidFile);
             }
             ServerPort first = running.server.ports().get(0);
+            if (saved != null) {
+                printFirstRun(saved, first.port());
+                LOG.info("ready on port {}; config {}", first.port(), saved.file());
+                return running;
+            }
             String listen = first.settings().hosts().get(0);
             String host = listen.equals("0.0.0.0") || listen.equals("::") ? "<this server's address>" : listen;
             LOG.info("ready; connect a client with: sslocal -s {} -p {} -m {} -k <password> -b 127.0.0.1 -l 1080",
                     host, first.port(), first.settings().method());
             return running;
         });
+    }
+
+    /** The URL and QR code a client needs, on stdout (never in the log: the URL holds the password). */
+    private void printFirstRun(FirstRun.Saved saved, int port) {
+        FirstRun.PublicHost host = FirstRun.publicHost(publicHost);
+        String url = new ShadowsocksUrl(saved.method(), saved.password(), host.host(), port, null, null, "ssjvm")
+                .toUri();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println((saved.created() ? "First run: made a new server config with a fresh key in "
+                : "Using the server config saved in ") + saved.file() + " (mode 0600; -c FILE or -k KEY to run another).");
+        out.println("Listening on port " + port + " (" + saved.method() + "). Address in the URL: " + host.host()
+                + " (" + host.source() + ").");
+        out.println("Scan this with a Shadowsocks client, or paste the URL (bin/sslocal URL runs a local proxy):");
+        out.println();
+        out.print(QrCodes.terminal(url));
+        out.println();
+        out.println(url);
+        out.flush();
     }
 
     /**

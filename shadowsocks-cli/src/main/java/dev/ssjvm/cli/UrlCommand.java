@@ -10,8 +10,11 @@ import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Sip022Keys;
 import dev.ssjvm.service.config.ServerEndpoint;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -62,22 +65,43 @@ final class UrlCommand implements Callable<Integer> {
 
         @Option(names = {"-d", "--decode"}, paramLabel = "URL", description = "Print an ss:// URL as a config file.")
         String decode;
+
+        @Option(names = "--sip008", paramLabel = "CONFIG",
+                description = "Print the servers of a config file as a SIP008 online config document.")
+        Path sip008;
     }
+
+    @Option(names = "--port", paramLabel = "PORT", description = "With -e or --sip008: only the server on this port.")
+    Integer port;
+
+    @Option(names = "--public-host", paramLabel = "HOST",
+            description = "With -e or --sip008: the address clients use, in place of the config's server address.")
+    String publicHost;
+
+    @Option(names = "--qr", description = "Also print each URL as a QR code (for a phone's camera).")
+    boolean qr;
+
+    @Option(names = "--qr-png", paramLabel = "FILE", description = "Write the URL's QR code to this PNG file (one URL only).")
+    Path qrPng;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (action == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "give -e CONFIG, -d URL, or the genkey command");
+                    "give -e CONFIG, -d URL, --sip008 CONFIG, or the genkey command");
         }
         if (action.encode != null) {
-            LocalOptions options = new LocalOptions();
-            options.common.config = action.encode;
-            for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
-                out.println(new ShadowsocksUrl(s.method(), s.password(), s.host(), s.port(), s.plugin(),
-                        s.pluginOptions(), s.remarks(), s.prefix()).toUri());
+            List<ShadowsocksUrl> urls = urls(action.encode);
+            if (qrPng != null && urls.size() != 1) {
+                throw new ConfigException("--qr-png takes one URL, and " + action.encode + " has " + urls.size()
+                        + " servers; pick one with --port");
             }
+            for (ShadowsocksUrl url : urls) {
+                show(out, url.toUri());
+            }
+        } else if (action.sip008 != null) {
+            out.println(Sip008.document(urls(action.sip008)));
         } else {
             ShadowsocksUrl url;
             try {
@@ -104,8 +128,42 @@ final class UrlCommand implements Callable<Integer> {
                 node.put("prefix", SaltPrefix.toText(url.prefix()));
             }
             out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            codes(out, url.toUri());
         }
         out.flush();
         return 0;
+    }
+
+    /** The servers of a config file as URLs, narrowed by --port, with --public-host in place of their address. */
+    private List<ShadowsocksUrl> urls(Path config) throws ConfigException {
+        LocalOptions options = new LocalOptions();
+        options.common.config = config;
+        List<ShadowsocksUrl> urls = new ArrayList<>();
+        for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
+            if (port == null || s.port() == port) {
+                urls.add(new ShadowsocksUrl(s.method(), s.password(), publicHost == null ? s.host() : publicHost,
+                        s.port(), s.plugin(), s.pluginOptions(), s.remarks(), s.prefix()));
+            }
+        }
+        if (urls.isEmpty()) {
+            throw new ConfigException(config + ": no server" + (port == null ? "" : " on port " + port));
+        }
+        return urls;
+    }
+
+    /** One URL, with its QR code in the terminal (--qr) and as a PNG (--qr-png). */
+    private void show(PrintWriter out, String url) throws IOException {
+        out.println(url);
+        codes(out, url);
+    }
+
+    private void codes(PrintWriter out, String url) throws IOException {
+        if (qr) {
+            out.print(QrCodes.terminal(url));
+        }
+        if (qrPng != null) {
+            QrCodes.writePng(url, qrPng);
+            out.println("QR code written to " + qrPng);
+        }
     }
 }
