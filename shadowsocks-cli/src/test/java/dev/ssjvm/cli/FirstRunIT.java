@@ -37,7 +37,7 @@ class FirstRunIT {
 
     @Test
     void printedUrlWorksWithSsLocalAndTheSecondStartReusesTheKey() throws Exception {
-        String ssLocal = ExternalPeer.require("ss-local");
+        ExternalPeer.require("ss-local");
         Path home = Files.createDirectories(dir.resolve("home"));
         Path xdg = home.resolve(".xdg");
         int port = ExternalPeer.freePort();
@@ -58,7 +58,7 @@ class FirstRunIT {
                 assertThat(Files.readString(config)).contains(parsed.password());
 
                 int socks = ExternalPeer.freePort();
-                try (ExternalPeer local = ExternalPeer.start(ssLocal, "-s", parsed.host(), "-p", "" + parsed.port(),
+                try (ExternalPeer local = ExternalPeer.start("ss-local", "-s", parsed.host(), "-p", "" + parsed.port(),
                         "-k", parsed.password(), "-m", parsed.method().methodName(), "-b", "127.0.0.1",
                         "-l", "" + socks).awaitTcp(socks)) {
                     ExternalPeer.Result r = ExternalPeer.run(60, "curl", "-sS", "--max-time", "30",
