@@ -1,14 +1,19 @@
 package dev.ssjvm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ssjvm.cli.config.ConfigException;
 import dev.ssjvm.cli.config.LocalConfigLoader;
 import dev.ssjvm.cli.config.LocalOptions;
+import dev.ssjvm.cli.config.ServerConfigLoader;
+import dev.ssjvm.cli.config.ServerOptions;
 import dev.ssjvm.core.protocol.SaltPrefix;
+import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.core.url.ShadowsocksUrl;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.Sip022Keys;
+import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +83,10 @@ final class UrlCommand implements Callable<Integer> {
             description = "With -e or --sip008: the address clients use, in place of the config's server address.")
     String publicHost;
 
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "With -e or --sip008 on a server config with multi-user (2022) ports: only this user.")
+    String user;
+
     @Option(names = "--qr", description = "Also print each URL as a QR code (for a phone's camera).")
     boolean qr;
 
@@ -134,21 +143,70 @@ final class UrlCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The servers of a config file as URLs, narrowed by --port, with --public-host in place of their address. */
+    /**
+     * The servers of a config file as URLs, narrowed by --port (and --user), with --public-host in place
+     * of their address. A file with users or port_password (or --user) is read as ssserver reads it, one
+     * URL per user of a multi-user port; any other as sslocal reads it.
+     */
     private List<ShadowsocksUrl> urls(Path config) throws ConfigException {
-        LocalOptions options = new LocalOptions();
-        options.common.config = config;
         List<ShadowsocksUrl> urls = new ArrayList<>();
-        for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
-            if (port == null || s.port() == port) {
-                urls.add(new ShadowsocksUrl(s.method(), s.password(), publicHost == null ? s.host() : publicHost,
-                        s.port(), s.plugin(), s.pluginOptions(), s.remarks(), s.prefix()));
+        if (user != null || isServerConfig(config)) {
+            ServerOptions options = new ServerOptions();
+            options.common.config = config;
+            for (PortSettings p : ServerConfigLoader.load(options, notice -> { }).server().ports()) {
+                if (port != null && p.port() != port) {
+                    continue;
+                }
+                String host = publicHost == null ? p.hosts().get(0) : publicHost;
+                if (p.users().isEmpty() && user == null) {
+                    urls.add(new ShadowsocksUrl(p.method(), p.password(), host, p.port(), null, null, p.remarks()));
+                }
+                for (UserKey u : p.users()) {
+                    if (user == null || user.equals(u.name())) {
+                        // SIP023: a user connects with iPSK:uPSK as its password
+                        urls.add(new ShadowsocksUrl(p.method(), p.password() + ":" + u.key(), host, p.port(), null,
+                                null, u.name()));
+                    }
+                }
+            }
+        } else {
+            LocalOptions options = new LocalOptions();
+            options.common.config = config;
+            for (ServerEndpoint s : LocalConfigLoader.load(options, warning -> { }).servers()) {
+                if (port == null || s.port() == port) {
+                    urls.add(new ShadowsocksUrl(s.method(), s.password(), publicHost == null ? s.host() : publicHost,
+                            s.port(), s.plugin(), s.pluginOptions(), s.remarks(), s.prefix()));
+                }
             }
         }
         if (urls.isEmpty()) {
-            throw new ConfigException(config + ": no server" + (port == null ? "" : " on port " + port));
+            throw new ConfigException(config + ": no server" + (port == null ? "" : " on port " + port)
+                    + (user == null ? "" : " with a user named '" + user + "'"));
         }
         return urls;
+    }
+
+    /** Only ssserver's files have users or port_password. */
+    private static boolean isServerConfig(Path config) throws ConfigException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(config.toFile());
+        } catch (IOException e) {
+            // the loader reads it again and says what is wrong, naming the file
+            return false;
+        }
+        if (root == null || !root.isObject()) {
+            return false;
+        }
+        if (root.has("users") || root.has("port_password")) {
+            return true;
+        }
+        for (JsonNode entry : root.path("servers")) {
+            if (entry.has("users")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One URL, with its QR code in the terminal (--qr) and as a PNG (--qr-png). */

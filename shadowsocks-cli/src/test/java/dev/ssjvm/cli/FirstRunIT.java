@@ -102,6 +102,50 @@ class FirstRunIT {
         }
     }
 
+    /** ssurl -e --user of a multi-user 2022 port gives a URL that sslocal connects with as that user. */
+    @Test
+    void aUsersUrlOfAMultiUserPortConnects() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home3"));
+        String ipsk = ssurl(home, "genkey", "-m", "2022-blake3-aes-128-gcm");
+        String alice = ssurl(home, "genkey", "-m", "2022-blake3-aes-128-gcm");
+        String bob = ssurl(home, "genkey", "-m", "2022-blake3-aes-128-gcm");
+        int port = ExternalPeer.freePort();
+        int socks = ExternalPeer.freePort();
+        Path config = Files.writeString(dir.resolve("users.json"), "{\"server\": \"0.0.0.0\", \"server_port\": " + port
+                + ", \"method\": \"2022-blake3-aes-128-gcm\", \"password\": \"" + ipsk + "\", \"forbidden_ip\": \"\","
+                + " \"users\": [{\"name\": \"alice\", \"password\": \"" + alice + "\"},"
+                + " {\"name\": \"bob\", \"password\": \"" + bob + "\"}]}");
+        String url = ssurl(home, "-e", config.toString(), "--user", "bob", "--public-host", "127.0.0.1");
+        assertThat(ShadowsocksUrl.parse(url).password()).isEqualTo(ipsk + ":" + bob);
+        assertThat(ShadowsocksUrl.parse(url).tag()).isEqualTo("bob");
+        try (HttpTarget http = new HttpTarget();
+                Started server = Started.start(dir, home, home.resolve(".config"), "ssserver", "-c", config.toString(),
+                        "-v");
+                Started local = Started.start(dir, home, home.resolve(".config"), "sslocal", url, "-l", "" + socks)) {
+            server.awaitTcp(port);
+            local.awaitTcp(socks);
+            ExternalPeer.Result r = ExternalPeer.run(60, "curl", "-sS", "--max-time", "30", "--socks5-hostname",
+                    "127.0.0.1:" + socks, "http://127.0.0.1:" + http.port() + "/bytes/100000");
+            assertThat(r.exitCode()).as(r.stderr() + local.output() + server.output()).isZero();
+            assertThat(TestData.sha256().digest(r.stdout())).isEqualTo(TestData.streamHash(100_000));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!server.output().contains("user bob") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(server.output()).contains("user bob");
+        }
+    }
+
+    /** bin/ssurl's first line of output. */
+    private String ssurl(Path home, String... args) throws Exception {
+        try (Started run = Started.start(dir, home, home.resolve(".config"), "ssurl", args)) {
+            assertThat(run.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(run.process.exitValue()).as(run.output()).isZero();
+            return Files.readAllLines(run.out).stream().filter(l -> !l.startsWith("building")).findFirst()
+                    .orElseThrow().trim();
+        }
+    }
+
     /** A launcher run with its own HOME and XDG_CONFIG_HOME; stdout and stderr in separate files. */
     static final class Started implements AutoCloseable {
         final Process process;

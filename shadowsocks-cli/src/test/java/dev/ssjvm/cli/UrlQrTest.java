@@ -173,6 +173,34 @@ class UrlQrTest {
         assertThat(one.get("servers").get(0).get("server").textValue()).isEqualTo("b.example");
     }
 
+    @Test
+    void serverConfigsGiveAUrlPerPortAndPerUser() throws Exception {
+        Path ports = Files.writeString(dir.resolve("ports.json"), """
+                {"server": "0.0.0.0", "method": "aes-256-gcm", "port_password": {"8381": "one", "8382": "two"}}""");
+        List<String> urls = run("-e", ports.toString(), "--public-host", "srv.example").lines().toList();
+        assertThat(urls).hasSize(2);
+        assertThat(urls.stream().map(ShadowsocksUrl::parse).map(u -> u.port() + "=" + u.password() + "@" + u.host()))
+                .containsExactlyInAnyOrder("8381=one@srv.example", "8382=two@srv.example");
+
+        String k = "AAAAAAAAAAAAAAAAAAAAAA==";
+        Path users = Files.writeString(dir.resolve("users.json"), "{\"server_port\": 8388, \"method\":"
+                + " \"2022-blake3-aes-128-gcm\", \"password\": \"" + k + "\", \"users\": [{\"name\": \"a\","
+                + " \"password\": \"" + k.replace('A', 'Q') + "\"}, {\"name\": \"b\", \"password\": \""
+                + k.replace('A', 'g') + "\"}]}");
+        List<ShadowsocksUrl> both = run("-e", users.toString()).lines().map(ShadowsocksUrl::parse).toList();
+        assertThat(both).extracting(ShadowsocksUrl::tag).containsExactly("a", "b");
+        assertThat(both.get(0).password()).isEqualTo(k + ":" + k.replace('A', 'Q'));
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new UrlCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setExecutionExceptionHandler((ex, c, p) -> {
+            err.write(ex.getMessage());
+            return 2;
+        });
+        assertThat(cli.execute("-e", users.toString(), "--user", "carol")).isEqualTo(2);
+        assertThat(err.toString()).contains("no server").contains("carol").doesNotContain(k);
+    }
+
     private static String zxing(BufferedImage image) throws Exception {
         int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(
