@@ -38,7 +38,7 @@ final class FirstRun {
     private FirstRun() {}
 
     /** The saved server: where it is, whether this start made it, and what a URL needs of it. */
-    record Saved(Path file, boolean created, CipherKind method, String password) {}
+    record Saved(Path file, boolean created, CipherKind method, String password, boolean exposed) {}
 
     /** Where the address in the URL came from, said in the output. */
     record PublicHost(String host, String source) {}
@@ -79,8 +79,18 @@ final class FirstRun {
         if (!password.isTextual()) {
             throw new IOException(file + ": no \"password\"; remove the file to have a new one made");
         }
-        return new Saved(file, created, method.isTextual() ? CipherKind.of(method.textValue()) : METHOD,
-                password.textValue());
+        CipherKind kind = METHOD;
+        if (method.isTextual()) {
+            try {
+                kind = CipherKind.of(method.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": key 'method': " + e.getMessage());
+            }
+        }
+        // someone loosened the mode: say so rather than change their file behind their back
+        boolean exposed = Files.getPosixFilePermissions(file).stream().anyMatch(p -> p.name().startsWith("GROUP")
+                || p.name().startsWith("OTHERS"));
+        return new Saved(file, created, kind, password.textValue(), exposed);
     }
 
     /** {@code --public-host}, else the first non-loopback, non-link-local address of this machine (IPv4 first). */

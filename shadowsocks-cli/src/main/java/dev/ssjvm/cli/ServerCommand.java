@@ -57,6 +57,10 @@ final class ServerCommand implements Callable<Integer> {
         if (options.common.config == null && options.common.password == null && options.managerAddress == null) {
             firstRun = FirstRun.ensure(System.getenv(), options.port);
             options.common.config = firstRun.file();
+            if (firstRun.exposed()) {
+                err.println("ssserver: warning: " + firstRun.file() + " holds the key and others may read it;"
+                        + " chmod 600 it");
+            }
         }
         FirstRun.Saved saved = firstRun;
         return Lifecycle.run("ssserver", options.common, underSsManager, () -> {
