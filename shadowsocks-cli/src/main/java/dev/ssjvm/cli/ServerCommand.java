@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ssserver", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Shadowsocks server: decrypts client connections and relays them to their targets.")
+        description = {"Shadowsocks server: decrypts client connections and relays them to their targets.",
+                "With no -c and no -k: a first run, on port 8388 (or -p) with a fresh key saved in"
+                        + " ~/.config/ssjvm/ssserver.json (reused later); prints its ss:// URL and QR code."})
 final class ServerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerCommand.class);
 
