@@ -16,9 +16,12 @@ import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.HttpTarget;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.NodeShadowsocks;
+import dev.ssjvm.service.testing.SocksUdpClient;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.UdpEcho;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The stream ciphers against the original Node.js port (npm {@code shadowsocks} 1.5.3, run with
  * {@code node --openssl-legacy-provider}): {@code table}, which shadowsocks-libev dropped, and a few
  * that both have, as a second independent peer. Both directions over TCP (curl, hash-checked), and
- * UDP towards its server.
+ * UDP in both directions (our tunnel to its server, its SOCKS5 UDP relay to ours).
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -88,6 +91,36 @@ class NodeStreamInteropTest {
                         List.of(new ServerEndpoint("127.0.0.1", serverPort, method, PASSWORD)),
                         List.of(LocalListener.tunnel("127.0.0.1", 0, echo.address()))).withMode(Mode.TCP_AND_UDP))) {
             LibevUdpInteropTest.assertUdpEcho(local.udpAddresses().get(0), "E:");
+        }
+    }
+
+    /** node sslocal (SOCKS5 UDP ASSOCIATE) -> our ssserver -> UDP echo. */
+    @ParameterizedTest
+    @EnumSource(names = {"TABLE", "RC4_MD5", "AES_256_CFB"})
+    void nodeUdpLocalToOurServer(CipherKind method) throws Exception {
+        try (UdpEcho echo = new UdpEcho("E:");
+                ShadowsocksServer server = ShadowsocksServer.start(ServerSettings.builder()
+                        .port(PortSettings.of("127.0.0.1", 0, method, PASSWORD))
+                        .mode(Mode.TCP_AND_UDP)
+                        .forbidden(IpRangeSet.empty())
+                        .build())) {
+            int serverPort = server.tcpAddresses().get(0).getPort();
+            int socksPort = ExternalPeer.freePort();
+            try (ExternalPeer local = ExternalPeer.start(node("sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                    "-b", "127.0.0.1", "-l", "" + socksPort, "-k", PASSWORD, "-m", method.methodName()))
+                    .awaitTcp(socksPort);
+                    SocksUdpClient client = new SocksUdpClient(new InetSocketAddress("127.0.0.1", socksPort))) {
+                for (int i = 0; i < 5; i++) {
+                    byte[] data = ("ping " + i).getBytes(StandardCharsets.US_ASCII);
+                    SocksUdpClient.Reply reply = null;
+                    for (int attempt = 0; attempt < 3 && reply == null; attempt++) {
+                        client.send(echo.address(), data);
+                        reply = client.receive(2000);
+                    }
+                    assertThat(reply).as("reply to ping %d", i).isNotNull();
+                    assertThat(new String(reply.data(), StandardCharsets.US_ASCII)).isEqualTo("E:ping " + i);
+                }
+            }
         }
     }
 
