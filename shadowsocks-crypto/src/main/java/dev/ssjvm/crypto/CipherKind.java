@@ -21,14 +21,35 @@ public enum CipherKind {
     BLAKE3_CHACHA20_POLY1305(
             "2022-blake3-chacha20-poly1305", Family.AEAD_2022, AeadAlgorithm.CHACHA20_POLY1305, 32, 32),
     BLAKE3_CHACHA8_POLY1305(
-            "2022-blake3-chacha8-poly1305", Family.AEAD_2022, AeadAlgorithm.CHACHA8_POLY1305, 32, 32);
+            "2022-blake3-chacha8-poly1305", Family.AEAD_2022, AeadAlgorithm.CHACHA8_POLY1305, 32, 32),
+    // Legacy stream ciphers (no authentication): key and IV sizes as shadowsocks-libev and the original.
+    AES_128_CFB("aes-128-cfb", Family.STREAM, null, 16, 16),
+    AES_192_CFB("aes-192-cfb", Family.STREAM, null, 24, 16),
+    AES_256_CFB("aes-256-cfb", Family.STREAM, null, 32, 16),
+    AES_128_CTR("aes-128-ctr", Family.STREAM, null, 16, 16),
+    AES_192_CTR("aes-192-ctr", Family.STREAM, null, 24, 16),
+    AES_256_CTR("aes-256-ctr", Family.STREAM, null, 32, 16),
+    CAMELLIA_128_CFB("camellia-128-cfb", Family.STREAM, null, 16, 16),
+    CAMELLIA_192_CFB("camellia-192-cfb", Family.STREAM, null, 24, 16),
+    CAMELLIA_256_CFB("camellia-256-cfb", Family.STREAM, null, 32, 16),
+    CHACHA20_IETF("chacha20-ietf", Family.STREAM, null, 32, 12),
+    CHACHA20("chacha20", Family.STREAM, null, 32, 8),
+    SALSA20("salsa20", Family.STREAM, null, 32, 8),
+    BF_CFB("bf-cfb", Family.STREAM, null, 16, 8),
+    RC4_MD5("rc4-md5", Family.STREAM, null, 16, 16),
+    /** The original's substitution table, built from the password itself; no IV. */
+    TABLE("table", Family.STREAM, null, 0, 0),
+    /** No encryption at all; the address header and payload travel in the clear. */
+    NONE("none", Family.STREAM, null, 0, 0);
 
     /** The protocol generation a method belongs to; it decides framing and key handling. */
     public enum Family {
         /** SIP004: password through EVP_BytesToKey, HKDF-SHA1 session subkeys. */
         AEAD_2017(true),
         /** SIP022: base64 pre-shared key, BLAKE3 session subkeys, timestamps and replay protection. */
-        AEAD_2022(true);
+        AEAD_2022(true),
+        /** The pre-2017 stream ciphers: EVP_BytesToKey key, a random IV per connection or packet, no tags. */
+        STREAM(false);
 
         private final boolean aead;
 
@@ -81,7 +102,7 @@ public enum CipherKind {
         return keySize;
     }
 
-    /** The per-session random prefix: the salt of the AEAD families. */
+    /** The per-session random prefix: the salt of the AEAD families, the IV of a stream cipher. */
     public int saltSize() {
         return saltSize;
     }
@@ -94,6 +115,11 @@ public enum CipherKind {
     /** The nonce of the AEAD (AEAD methods only). */
     public int nonceSize() {
         return aead().nonceSize();
+    }
+
+    /** Whether this is a legacy stream cipher: insecure (no authentication), only used when named. */
+    public boolean isStream() {
+        return family == Family.STREAM;
     }
 
     /** Whether several users can share a port (SIP023 identity headers, which are AES blocks). */
@@ -132,6 +158,8 @@ public enum CipherKind {
             wanted = CHACHA20_IETF_POLY1305.methodName;
         } else if (wanted.equals("xchacha20-poly1305")) {
             wanted = XCHACHA20_IETF_POLY1305.methodName;
+        } else if (wanted.equals("plain")) {
+            wanted = NONE.methodName;
         }
         for (CipherKind kind : values()) {
             if (kind.methodName.equals(wanted)) {

@@ -25,6 +25,12 @@ public final class MethodKeys {
                     throw new IllegalArgumentException("several users on one port need a 2022 AES method, not " + method);
                 }
             }
+            case STREAM -> {
+                requireStreamPassword(method, password);
+                if (!users.isEmpty()) {
+                    throw new IllegalArgumentException("several users on one port need a 2022 AES method, not " + method);
+                }
+            }
             case AEAD_2022 -> {
                 Sip022Keys.decodeServerKey(method, password);
                 if (!users.isEmpty() && !method.hasIdentityHeaders()) {
@@ -58,6 +64,13 @@ public final class MethodKeys {
         switch (method.family()) {
             case AEAD_2017 -> requirePassword(password);
             case AEAD_2022 -> Sip022Keys.decodeKeyChain(method, password);
+            case STREAM -> requireStreamPassword(method, password);
+        }
+    }
+
+    private static void requireStreamPassword(CipherKind method, String password) {
+        if (method != CipherKind.NONE) {
+            requirePassword(password);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ssjvm.core.protocol;
 
 import dev.ssjvm.core.sip004.Sip004Family;
 import dev.ssjvm.core.sip022.Sip022Family;
+import dev.ssjvm.core.stream.StreamFamily;
 import dev.ssjvm.crypto.CipherKind;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
 public final class MethodFamilies {
     private static final MethodFamily SIP004 = new Sip004Family();
     private static final MethodFamily SIP022 = new Sip022Family();
+    private static final MethodFamily STREAM = new StreamFamily();
 
     private MethodFamilies() {}
 
@@ -16,6 +18,7 @@ public final class MethodFamilies {
         return switch (method.family()) {
             case AEAD_2017 -> SIP004;
             case AEAD_2022 -> SIP022;
+            case STREAM -> STREAM;
         };
     }
 
