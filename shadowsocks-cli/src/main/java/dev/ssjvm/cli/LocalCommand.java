@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sslocal", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Shadowsocks client: a local SOCKS5 and HTTP proxy (or, with -L, a tunnel) through a Shadowsocks server.")
@@ -23,8 +25,24 @@ final class LocalCommand implements Callable<Integer> {
     @Mixin
     LocalOptions options = new LocalOptions();
 
+    @Spec
+    CommandSpec spec;
+
+    /** One line on what a config that loads would run, for {@code --test-config}. */
+    private static String describe(LocalConfigLoader.Loaded loaded) {
+        List<String> listeners = loaded.listeners().stream().map(l -> l.protocol() + " on " + l.address() + ":"
+                + l.port()).toList();
+        return loaded.servers().size() + (loaded.servers().size() == 1 ? " server" : " servers")
+                + (loaded.online() == null ? "" : " and an online config") + "; " + String.join(", ", listeners)
+                + "; mode " + loaded.common().mode();
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (options.common.testConfig) {
+            return ConfigCheck.run("sslocal", options.common, () -> LocalConfigLoader.check(options),
+                    () -> describe(LocalConfigLoader.loadAll(options, notice -> { })), spec.commandLine().getOut());
+        }
         return Lifecycle.run("sslocal", options.common, false, List.of("USR1"), () -> {
             Running running = start(LocalConfigLoader.loadAll(options, LOG::info));
             return new Lifecycle.Service() {

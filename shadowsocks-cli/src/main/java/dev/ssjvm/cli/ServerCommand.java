@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "ssserver", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Shadowsocks server: decrypts client connections and relays them to their targets.")
@@ -23,6 +25,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Mixin
     ServerOptions options = new ServerOptions();
+
+    @Spec
+    CommandSpec spec;
 
     private final List<String> commandLine;
     private final PrintWriter err;
@@ -35,6 +40,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (options.common.testConfig) {
+            return ConfigCheck.run("ssserver", options.common,
+                    () -> ServerConfigLoader.check(options, AdminSettings.ManagerRole.REPORTER, true),
+                    () -> describe(ServerConfigLoader.load(options, notice -> { })), spec.commandLine().getOut());
+        }
         // started by libev's ss-manager, which waits for the command to return (see Detach)
         boolean underSsManager = options.managerAddress != null && options.common.pidFile != null;
         if (underSsManager && !Detach.isChild()) {
@@ -54,6 +64,16 @@ final class ServerCommand implements Callable<Integer> {
                     host, first.port(), first.settings().method());
             return running;
         });
+    }
+
+    /** One line on what a config that loads would run, for {@code --test-config}. */
+    static String describe(ServerConfig config) {
+        List<String> ports = config.server().ports().stream()
+                .map(p -> p.port() + " (" + p.method() + (p.users().isEmpty() ? "" : ", " + p.users().size() + " users")
+                        + ")")
+                .toList();
+        return ports.size() + (ports.size() == 1 ? " port: " : " ports: ") + String.join(", ", ports) + "; mode "
+                + config.server().common().mode();
     }
 
     /**
