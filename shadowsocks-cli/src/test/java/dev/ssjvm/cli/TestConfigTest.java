@@ -117,6 +117,23 @@ class TestConfigTest {
         }
     }
 
+    /** Mistakes inside the lists and in the types of whole sections are reported, and reading goes on. */
+    @Test
+    void nestedMistakesAreReportedToo() throws Exception {
+        Path file = Files.writeString(dir.resolve("nested.json"), """
+                {"server": "127.0.0.1", "no_delay": "yes",
+                 "servers": [{"server_port": 8388, "method": "2022-blake3-aes-128-gcm",
+                              "password": "AAAAAAAAAAAAAAAAAAAAAA==", "users": [{"name": "alice"}], "mdoe": "tcp_only", "limits": 5}]}""");
+        Run r = run("ssserver", "--test-config", "-c", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.problems()).as(r.out()).hasSize(4)
+                .anyMatch(l -> l.contains("key 'servers[0].limits': expected an object"))
+                .anyMatch(l -> l.contains("key 'no_delay': expected true or false"))
+                .anyMatch(l -> l.contains("key 'servers[0].users[0].password' is missing")
+                        && l.contains("fix: add the key 'servers[0].users[0].password'"))
+                .anyMatch(l -> l.contains("key 'servers[0].mdoe'") && l.contains("rename it to 'mode'"));
+    }
+
     /** Normal start is unchanged: the first problem, exit 2. */
     @Test
     void normalStartStillStopsAtTheFirstProblem() throws Exception {

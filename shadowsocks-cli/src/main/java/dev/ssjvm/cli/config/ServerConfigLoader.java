@@ -155,7 +155,7 @@ public final class ServerConfigLoader {
                 throw new ConfigException(config.file() + ": no enabled server in 'servers'");
             }
         } else if (config.has("port_password")) {
-            ConfigObject map = config.object("port_password").get();
+            ConfigObject map = config.object("port_password").orElse(ConfigObject.empty());
             for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 int port = Values.parse(e.getKey(), Origin.key(config, "port_password"),
@@ -295,15 +295,18 @@ public final class ServerConfigLoader {
         List<UserKey> users = new ArrayList<>();
         Map<String, Limits> userLimits = new HashMap<>();
         if (config.has("users")) {
-            List<ConfigObject> entries = config.objects("users").get();
-            if (entries.isEmpty()) {
-                throw config.invalid("users", "is empty; remove it for a single-key port, or list the users");
+            List<ConfigObject> entries = config.objects("users").orElse(List.of());
+            if (entries.isEmpty() && !config.reported("users")) {
+                config.report(config.invalid("users", "is empty; remove it for a single-key port, or list the users",
+                        "remove 'users', or list the users"));
             }
             for (ConfigObject user : entries) {
-                String name = user.string("name").orElseThrow(() -> user.missing("name", null));
-                String password = user.string("password").orElseThrow(() -> user.missing("password",
-                        "each user needs its own key (uPSK)"));
-                users.add(new UserKey(name, password));
+                String name = user.require(user.string("name"), "name", null, "");
+                String password = user.require(user.string("password"), "password",
+                        "each user needs its own key (uPSK)", "");
+                if (user.string("name").isPresent() && user.string("password").isPresent()) {
+                    users.add(new UserKey(name, password)); // check mode: not one whose problem is reported
+                }
                 Limits limits = LimitsConfig.read(user);
                 if (!limits.isNone()) {
                     userLimits.put(name, limits);
