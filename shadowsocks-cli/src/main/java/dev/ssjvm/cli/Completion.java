@@ -8,8 +8,8 @@ import picocli.CommandLine;
 /**
  * Shell completion generated from the command definitions (picocli's {@link AutoComplete}), so it
  * always has the flags the commands have: {@code java -jar ssjvm.jar completion bash [COMMAND]}. The
- * .deb ships the output for each command in packaging/completion/, which PackagingTest keeps equal
- * to what this prints.
+ * .deb's build runs it for each command (prepare-package) and installs the output in
+ * /usr/share/bash-completion/completions.
  */
 final class Completion {
     static final List<String> COMMANDS = List.of("ssserver", "ssmanager", "sslocal", "ssurl");
