@@ -1,6 +1,7 @@
 package dev.ssjvm.cli;
 
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -18,9 +19,14 @@ final class Completion {
 
     /** The bash completion script of one command. */
     static String bash(String command) {
-        CommandLine cli = new CommandLine(Main.command(command, List.of(command), new PrintWriter(
-                java.io.Writer.nullWriter())));
-        return AutoComplete.bash(command, cli);
+        Object definition = switch (command) {
+            case "ssserver" -> new ServerCommand(List.of(command), new PrintWriter(Writer.nullWriter()));
+            case "ssmanager" -> new ManagerCommand();
+            case "sslocal" -> new LocalCommand();
+            case "ssurl" -> new UrlCommand();
+            default -> throw new IllegalArgumentException("no command " + command);
+        };
+        return AutoComplete.bash(command, new CommandLine(definition));
     }
 
     /** {@code completion bash [COMMAND]}: the script of one command, or of all of them. */

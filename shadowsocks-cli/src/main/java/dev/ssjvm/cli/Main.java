@@ -19,17 +19,6 @@ public final class Main {
         System.exit(code);
     }
 
-    /** The command object of a name, or {@code null}; {@code commandLine} is the jar's whole command line. */
-    static Object command(String name, java.util.List<String> commandLine, PrintWriter err) {
-        return switch (name) {
-            case "ssserver" -> new ServerCommand(commandLine, err);
-            case "ssmanager" -> new ManagerCommand();
-            case "sslocal" -> new LocalCommand();
-            case "ssurl" -> new UrlCommand();
-            default -> null;
-        };
-    }
-
     /** Runs a command; returns the exit code. Long-running commands return when stopped. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (args.length == 0) {
@@ -40,11 +29,16 @@ public final class Main {
         if (name.equals("completion")) {
             return Completion.run(Arrays.asList(args).subList(1, args.length), out, err);
         }
-        Object command = command(name, Arrays.asList(args), err);
-        if (command == null) {
-            err.println("unknown command '" + name + "'; expected ssserver, ssmanager, sslocal or ssurl"
-                    + " (or completion bash)");
-            return 2;
+        Object command;
+        switch (name) {
+            case "ssserver" -> command = new ServerCommand(Arrays.asList(args), err);
+            case "ssmanager" -> command = new ManagerCommand();
+            case "sslocal" -> command = new LocalCommand();
+            case "ssurl" -> command = new UrlCommand();
+            default -> {
+                err.println("unknown command '" + name + "'; expected ssserver, ssmanager, sslocal or ssurl");
+                return 2;
+            }
         }
         CommandLine cli = new CommandLine(command);
         HelpLayout.install(cli, name);
