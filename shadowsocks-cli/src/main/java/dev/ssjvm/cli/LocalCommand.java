@@ -34,6 +34,15 @@ final class LocalCommand implements Callable<Integer> {
                     + " mixed port on 127.0.0.1:1080 through it.")
     String url;
 
+    /** One line on what a config that loads would run, for {@code --test-config}. */
+    private static String describe(LocalConfigLoader.Loaded loaded) {
+        List<String> listeners = loaded.listeners().stream().map(l -> l.protocol() + " on " + l.address() + ":"
+                + l.port()).toList();
+        return loaded.servers().size() + (loaded.servers().size() == 1 ? " server" : " servers")
+                + (loaded.online() == null ? "" : " and an online config") + "; " + String.join(", ", listeners)
+                + "; mode " + loaded.common().mode();
+    }
+
     @Override
     public Integer call() throws Exception {
         if (url != null) {
@@ -46,6 +55,10 @@ final class LocalCommand implements Callable<Integer> {
                 urls.addAll(options.serverUrls);
             }
             options.serverUrls = urls;
+        }
+        if (options.common.testConfig) {
+            return ConfigCheck.run("sslocal", options.common, () -> LocalConfigLoader.check(options),
+                    () -> describe(LocalConfigLoader.loadAll(options, notice -> { })), spec.commandLine().getOut());
         }
         boolean urlAlone = url != null && spec.commandLine().getParseResult().matchedOptions().isEmpty();
         return Lifecycle.run("sslocal", options.common, false, List.of("USR1"), () -> {

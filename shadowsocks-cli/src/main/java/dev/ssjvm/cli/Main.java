@@ -26,6 +26,9 @@ public final class Main {
             return 2;
         }
         String name = args[0];
+        if (name.equals("completion")) {
+            return Completion.run(Arrays.asList(args).subList(1, args.length), out, err);
+        }
         Object command;
         switch (name) {
             case "ssserver" -> command = new ServerCommand(Arrays.asList(args), err);
@@ -38,6 +41,7 @@ public final class Main {
             }
         }
         CommandLine cli = new CommandLine(command);
+        HelpLayout.install(cli, name);
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {

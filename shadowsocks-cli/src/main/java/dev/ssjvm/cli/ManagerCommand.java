@@ -11,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ssmanager}: libev's ss-manager protocol in front of one server process that runs every port,
@@ -26,8 +28,16 @@ final class ManagerCommand implements Callable<Integer> {
     @Mixin
     ServerOptions options = new ServerOptions();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (options.common.testConfig) {
+            return ConfigCheck.run("ssmanager", options.common,
+                    () -> ServerConfigLoader.check(options, ManagerRole.CONTROLLER, false),
+                    () -> ServerCommand.describe(load()), spec.commandLine().getOut());
+        }
         return Lifecycle.run("ssmanager", options.common, () -> {
             ServerConfig config = load();
             RunningServer running = RunningServer.start(config, () -> load().server());

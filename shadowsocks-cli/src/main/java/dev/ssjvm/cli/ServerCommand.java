@@ -49,6 +49,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (options.common.testConfig) {
+            return ConfigCheck.run("ssserver", options.common,
+                    () -> ServerConfigLoader.check(options, AdminSettings.ManagerRole.REPORTER, true),
+                    () -> describe(ServerConfigLoader.load(options, notice -> { })), spec.commandLine().getOut());
+        }
         // started by libev's ss-manager, which waits for the command to return (see Detach)
         boolean underSsManager = options.managerAddress != null && options.common.pidFile != null;
         if (underSsManager && !Detach.isChild()) {
@@ -102,6 +107,16 @@ final class ServerCommand implements Callable<Integer> {
         out.println();
         out.println(url);
         out.flush();
+    }
+
+    /** One line on what a config that loads would run, for {@code --test-config}. */
+    static String describe(ServerConfig config) {
+        List<String> ports = config.server().ports().stream()
+                .map(p -> p.port() + " (" + p.method() + (p.users().isEmpty() ? "" : ", " + p.users().size() + " users")
+                        + ")")
+                .toList();
+        return ports.size() + (ports.size() == 1 ? " port: " : " ports: ") + String.join(", ", ports) + "; mode "
+                + config.server().common().mode();
     }
 
     /**

@@ -19,7 +19,7 @@ final class BalancerConfig {
         if (!config.has("balancer")) {
             return d;
         }
-        ConfigObject b = config.object("balancer").get();
+        ConfigObject b = config.object("balancer").orElse(ConfigObject.empty());
         int interval = b.integer("check_interval", 1, MAX_INTERVAL).orElse((int) d.checkInterval().toSeconds());
         Integer best = b.integer("check_best_interval", 1, MAX_INTERVAL).orElse(null);
         if (best != null && best > interval) {

@@ -22,8 +22,8 @@ public final class CommonConfig {
     static CommonSettings read(CommonOptions flags, ConfigObject config) throws ConfigException {
         CommonSettings d = CommonSettings.defaults();
 
-        Mode mode = config.string("mode").isPresent()
-                ? Values.mode(config.string("mode").get(), Origin.key(config, "mode")) : d.mode();
+        Mode mode = config.string("mode").isPresent() ? config.orReport(
+                () -> Values.mode(config.string("mode").get(), Origin.key(config, "mode")), d.mode()) : d.mode();
         if (flags.udpOnly) {
             mode = Mode.UDP_ONLY;
         } else if (flags.tcpAndUdp) {
@@ -50,7 +50,8 @@ public final class CommonConfig {
         }
         for (String key : List.of("nameserver", "dns")) {
             if (config.has(key)) {
-                nameServers = Values.nameServers(config.stringOrList(key).get(), Origin.key(config, key));
+                nameServers = config.orReport(() -> Values.nameServers(config.stringOrList(key).orElse(List.of()),
+                        Origin.key(config, key)), d.nameServers());
             }
         }
         if (flags.nameServers != null) {
@@ -73,7 +74,8 @@ public final class CommonConfig {
         }
         if (backend != null) {
             String name = backend;
-            Values.parse(name, backendOrigin, AeadFactory::preferring);
+            Origin from = backendOrigin;
+            config.orReport(() -> Values.parse(name, from, AeadFactory::preferring), null);
         }
 
         String transport = config.string("transport").orElse(d.transport());
@@ -82,7 +84,10 @@ public final class CommonConfig {
             transport = flags.transport;
             transportOrigin = Origin.flag("--transport");
         }
-        Values.parse(transport, transportOrigin, Transport::named);
+        String transportName = transport;
+        Origin transportFrom = transportOrigin;
+        config.orReport(() -> Values.parse(transportName, transportFrom, Transport::named,
+                "use auto, epoll, kqueue or nio"), null);
 
         int workers = config.integer("workers", 1, 1024).orElse(d.workerThreads());
         if (flags.workers != null) {
@@ -96,10 +101,10 @@ public final class CommonConfig {
             throw new ConfigException("flag --plugin-opts: SIP003 plugins are not supported yet");
         }
         refusePlugin(config);
-        logFile(flags, config);
+        config.orReport(() -> logFile(flags, config), null);
         if (config.has("user")) {
-            throw config.refused("user", "switching to another user is not supported; start the service as that user"
-                    + " (systemd: User=)");
+            config.report(config.refused("user", "switching to another user is not supported; start the service as"
+                    + " that user (systemd: User=)"));
         }
 
         return new CommonSettings(mode, Duration.ofSeconds(timeout), Duration.ofSeconds(udpTimeout), udpMax,

@@ -73,6 +73,10 @@ public final class CommonOptions {
             description = "Log to this file instead of stderr; rolled daily and at 10 MB, gzipped, 7 days kept.")
     public Path logFile;
 
+    @Option(names = "--test-config", description = "Check the -c config file, report every problem with a fix, and"
+            + " exit (0 when it is OK); nothing is bound or started.")
+    public boolean testConfig;
+
     @Option(names = {"-v", "--verbose"}, description = "More logging: -v logs every connection, -vv everything.")
     public boolean[] verbose = new boolean[0];
 }

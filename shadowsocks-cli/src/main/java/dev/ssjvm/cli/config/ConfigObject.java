@@ -45,11 +45,89 @@ public final class ConfigObject {
     /** Keys a reader took (or deliberately skipped). */
     private final Set<String> read = new HashSet<>();
     private final List<ConfigObject> children = new ArrayList<>();
+    /** Where problems go in check mode ({@code --test-config}); {@code null}: the first one is thrown. */
+    private Problems problems;
 
     private ConfigObject(String file, String path, ObjectNode node) {
         this.file = file;
         this.path = path;
         this.node = node;
+    }
+
+    /**
+     * Check mode: from now on a getter reports a bad value to {@code problems} and reads on as if the
+     * key were absent, and {@link #requireAllRead} reports every unknown key; for a whole file, call
+     * it before anything is read.
+     */
+    public ConfigObject checking(Problems problems) {
+        this.problems = problems;
+        return this;
+    }
+
+    /** Whether problems are collected rather than thrown. */
+    public boolean isChecking() {
+        return problems != null;
+    }
+
+    /** A body that reads and may refuse what it reads. */
+    public interface Reading<T> {
+        T read() throws ConfigException;
+    }
+
+    /**
+     * Runs a check that spans keys or parses a value: in check mode its problem is reported and
+     * {@code fallback} taken instead, so that reading goes on; otherwise the problem is thrown.
+     */
+    public <T> T orReport(Reading<T> body, T fallback) throws ConfigException {
+        if (problems == null) {
+            return body.read();
+        }
+        try {
+            return body.read();
+        } catch (ConfigException e) {
+            problems.add(e);
+            return fallback;
+        }
+    }
+
+    /** Reports a problem in check mode, throws it otherwise. */
+    public void report(ConfigException problem) throws ConfigException {
+        if (problems == null) {
+            throw problem;
+        }
+        problems.add(problem);
+    }
+
+    /**
+     * The value of a key that must be there: a missing one is an error; in check mode it is reported
+     * (unless the key's value was already reported as bad) and {@code fallback} taken.
+     */
+    public <T> T require(Optional<T> value, String key, String hint, T fallback) throws ConfigException {
+        if (value.isPresent()) {
+            return value.get();
+        }
+        if (problems == null) {
+            throw missing(key, hint);
+        }
+        if (!problems.reported(file + ":" + qualified(key))) {
+            problems.add(missing(key, hint));
+        }
+        return fallback;
+    }
+
+    /** Whether a problem with this key's value was reported in check mode (a fallback is being used). */
+    public boolean reported(String key) {
+        return problems != null && problems.reported(file + ":" + qualified(key));
+    }
+
+    /** A bad value: thrown, or in check mode reported with the value taken as absent. */
+    private <T> Optional<T> bad(String key, String expected) throws ConfigException {
+        ConfigException e = error(key, expected);
+        if (problems == null) {
+            throw e;
+        }
+        problems.add(e, file + ":" + qualified(key));
+        return Optional.empty();
     }
 
     /** An empty object, for when no config file is given. */
@@ -125,8 +203,14 @@ public final class ConfigObject {
             String key = names.next();
             if (!read.contains(key)) {
                 String suggestion = closest(key, asked);
-                throw new ConfigException(file + ": key '" + qualified(key) + "' is not a setting of " + command
-                        + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"));
+                ConfigException e = new ConfigException(file + ": key '" + qualified(key) + "' is not a setting of "
+                        + command + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"),
+                        suggestion == null ? "remove it (the man page of " + command + " lists the keys)"
+                                : "rename it to '" + suggestion + "'");
+                if (problems == null) {
+                    throw e;
+                }
+                problems.add(e);
             }
         }
         for (ConfigObject child : children) {
@@ -170,12 +254,18 @@ public final class ConfigObject {
     public ConfigException error(String key, String expected) {
         JsonNode v = get(key);
         String got = v == null ? "nothing" : describe(key, v);
-        return new ConfigException(file + ": key '" + qualified(key) + "': expected " + expected + ", got " + got);
+        return new ConfigException(file + ": key '" + qualified(key) + "': expected " + expected + ", got " + got,
+                "give " + expected);
     }
 
     /** An error about a key whose value is present but wrong for a reason the caller explains. */
     public ConfigException invalid(String key, String problem) {
-        return new ConfigException(file + ": key '" + qualified(key) + "': " + problem);
+        return invalid(key, problem, null);
+    }
+
+    /** As {@link #invalid(String, String)}, with what to do about it. */
+    public ConfigException invalid(String key, String problem, String fix) {
+        return new ConfigException(file + ": key '" + qualified(key) + "': " + problem, fix);
     }
 
     /** An error about a key this command refuses, whatever its value; the key counts as read. */
@@ -184,9 +274,16 @@ public final class ConfigObject {
         return invalid(key, why);
     }
 
+    /** As {@link #refused(String, String)}, with what to do about it. */
+    public ConfigException refused(String key, String why, String fix) {
+        read.add(key);
+        return invalid(key, why, fix);
+    }
+
     /** An error about a missing key. */
     public ConfigException missing(String key, String hint) {
-        return new ConfigException(file + ": key '" + qualified(key) + "' is missing" + (hint == null ? "" : ": " + hint));
+        return new ConfigException(file + ": key '" + qualified(key) + "' is missing" + (hint == null ? "" : ": " + hint),
+                "add the key '" + qualified(key) + "'");
     }
 
     public String qualified(String key) {
@@ -209,7 +306,7 @@ public final class ConfigObject {
             return Optional.empty();
         }
         if (!v.isTextual()) {
-            throw error(key, "a string");
+            return bad(key, "a string");
         }
         return Optional.of(v.textValue());
     }
@@ -226,7 +323,7 @@ public final class ConfigObject {
         if (v.isIntegralNumber() && v.longValue() >= 0) {
             return Optional.of(Long.toString(v.longValue()));
         }
-        throw error(key, "a string or a whole number");
+        return bad(key, "a string or a whole number");
     }
 
     /** A string, or a list of strings (the {@code server} key of libev takes both). */
@@ -241,12 +338,12 @@ public final class ConfigObject {
         } else if (v.isArray()) {
             for (JsonNode item : v) {
                 if (!item.isTextual()) {
-                    throw error(key, "a string or a list of strings");
+                    return bad(key, "a string or a list of strings");
                 }
                 out.add(item.textValue());
             }
         } else {
-            throw error(key, "a string or a list of strings");
+            return bad(key, "a string or a list of strings");
         }
         return Optional.of(out);
     }
@@ -263,10 +360,10 @@ public final class ConfigObject {
         } else if (v.isTextual() && v.textValue().trim().matches("\\d{1,10}")) {
             value = Long.parseLong(v.textValue().trim());
         } else {
-            throw error(key, expected);
+            return bad(key, expected);
         }
         if (value < min || value > max) {
-            throw error(key, expected);
+            return bad(key, expected);
         }
         return Optional.of((int) value);
     }
@@ -282,7 +379,7 @@ public final class ConfigObject {
             return Optional.empty();
         }
         if (!v.isNumber() || !(v.doubleValue() > min && v.doubleValue() <= max)) {
-            throw error(key, "a number greater than " + min + " and at most " + max);
+            return bad(key, "a number greater than " + min + " and at most " + max);
         }
         return Optional.of(v.doubleValue());
     }
@@ -293,7 +390,7 @@ public final class ConfigObject {
             return Optional.empty();
         }
         if (!v.isBoolean()) {
-            throw error(key, "true or false");
+            return bad(key, "true or false");
         }
         return Optional.of(v.booleanValue());
     }
@@ -304,12 +401,13 @@ public final class ConfigObject {
             return Optional.empty();
         }
         if (!v.isObject()) {
-            throw error(key, "an object");
+            return bad(key, "an object");
         }
         return Optional.of(child(new ConfigObject(file, qualified(key), (ObjectNode) v)));
     }
 
     private ConfigObject child(ConfigObject object) {
+        object.problems = problems;
         children.add(object);
         return object;
     }
@@ -321,14 +419,15 @@ public final class ConfigObject {
             return Optional.empty();
         }
         if (!v.isArray()) {
-            throw error(key, "a list of objects");
+            return bad(key, "a list of objects");
         }
         List<ConfigObject> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode item = v.get(i);
             if (!item.isObject()) {
-                throw new ConfigException(file + ": key '" + qualified(key) + "[" + i + "]': expected an object, got "
-                        + describe(key, item));
+                report(new ConfigException(file + ": key '" + qualified(key) + "[" + i + "]': expected an object, got "
+                        + describe(key, item), "make each entry an object {...}"));
+                continue;
             }
             out.add(child(new ConfigObject(file, qualified(key) + "[" + i + "]", (ObjectNode) item)));
         }

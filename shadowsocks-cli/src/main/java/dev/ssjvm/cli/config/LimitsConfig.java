@@ -25,7 +25,7 @@ final class LimitsConfig {
         if (!config.has("limits")) {
             return Limits.NONE;
         }
-        ConfigObject l = config.object("limits").get();
+        ConfigObject l = config.object("limits").orElse(ConfigObject.empty());
         int maxConnections = l.integer("max_connections", 1, 1_000_000).orElse(0);
         long up = value(l, "up", LimitValues::rate);
         long down = value(l, "down", LimitValues::rate);

@@ -70,6 +70,22 @@ public final class LocalConfigLoader {
     /** As {@link #load}, leaving the online config to the caller. */
     public static Loaded loadAll(LocalOptions flags, Consumer<String> notices) throws ConfigException {
         ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
+        return loadAll(config, flags, notices);
+    }
+
+    /**
+     * {@code --test-config}: reads the file as {@link #loadAll} does, binding and fetching nothing, and
+     * returns every problem found (empty when it would start).
+     */
+    public static Problems check(LocalOptions flags) throws ConfigException {
+        Problems problems = new Problems();
+        ConfigObject config = ConfigObject.read(flags.common.config).checking(problems);
+        problems.run(() -> loadAll(config, flags, notice -> { }));
+        return problems;
+    }
+
+    private static Loaded loadAll(ConfigObject config, LocalOptions flags, Consumer<String> notices)
+            throws ConfigException {
         for (String key : SERVER_KEYS) {
             config.skip(key, "is an ssserver setting", notices);
         }
@@ -122,21 +138,21 @@ public final class LocalConfigLoader {
 
     private static List<ServerEndpoint> servers(LocalOptions flags, ConfigObject config, Consumer<String> notices,
             boolean online) throws ConfigException {
-        CipherKind method = config.string("method").isPresent()
-                ? Values.method(config.string("method").get(), Origin.key(config, "method"))
-                : ServerConfigLoader.DEFAULT_METHOD;
+        CipherKind method = config.string("method").isPresent() ? config.orReport(
+                () -> Values.method(config.string("method").get(), Origin.key(config, "method")),
+                ServerConfigLoader.DEFAULT_METHOD) : ServerConfigLoader.DEFAULT_METHOD;
         if (flags.common.method != null) {
             method = Values.method(flags.common.method, Origin.flag("-m"));
         }
         List<ServerEndpoint> fromFile = new ArrayList<>();
         if (config.has("servers")) {
-            for (ConfigObject entry : config.objects("servers").get()) {
+            for (ConfigObject entry : config.objects("servers").orElse(List.of())) {
                 ServerEndpoint server = serversEntry(entry, method, notices);
                 if (server != null) {
                     fromFile.add(server);
                 }
             }
-            if (fromFile.isEmpty()) {
+            if (fromFile.isEmpty() && !config.isChecking()) {
                 throw new ConfigException(config.file() + ": no enabled server in 'servers'");
             }
         }
@@ -157,7 +173,7 @@ public final class LocalConfigLoader {
                 if (parsed.plugin() != null) {
                     throw new ConfigException("flag --server-url: SIP003 plugins are not supported yet");
                 }
-                check("flag --server-url", parsed.method(), parsed.password());
+                check(config, "flag --server-url", parsed.method(), parsed.password());
                 checkPrefix("flag --server-url: parameter 'prefix'", parsed.method(), parsed.prefix());
                 servers.add(new ServerEndpoint(parsed.host(), parsed.port(), parsed.method(), parsed.password(), null,
                         null, parsed.tag()).withPrefix(parsed.prefix()));
@@ -188,11 +204,17 @@ public final class LocalConfigLoader {
             }
             return List.of(); // every server comes from the online config
         }
+        if (config.isChecking() && config.has("servers") && hosts == null && port == null && password == null) {
+            return fromFile;
+        }
+        if (port == null && config.reported("server_port")) {
+            port = 0; // check mode: its bad value is reported, read on
+        }
         if (hosts == null || hosts.isEmpty() || port == null || password == null) {
             throw new ConfigException("no server: give --server-url ss://..., or -s HOST -p PORT -k PASSWORD"
                     + " (or the config keys server, server_port, password), or an online config");
         }
-        check(where, method, password);
+        check(config, where, method, password);
         if (prefix != null) {
             checkPrefix(config.file() + ": key 'prefix'", method, prefix);
         }
@@ -208,11 +230,11 @@ public final class LocalConfigLoader {
     private static ServerEndpoint serversEntry(ConfigObject entry, CipherKind method, Consumer<String> notices)
             throws ConfigException {
         boolean disabled = entry.bool("disabled").orElse(false);
-        String host = entry.string("server").orElseThrow(() -> entry.missing("server", null));
-        int port = entry.port("server_port").orElseThrow(() -> entry.missing("server_port", null));
-        String password = entry.string("password").orElseThrow(() -> entry.missing("password", null));
-        CipherKind entryMethod = entry.string("method").isPresent()
-                ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
+        String host = entry.require(entry.string("server"), "server", null, "");
+        int port = entry.require(entry.port("server_port"), "server_port", null, 0);
+        String password = entry.require(entry.string("password"), "password", null, "");
+        CipherKind entryMethod = entry.string("method").isPresent() ? entry.orReport(
+                () -> Values.method(entry.string("method").get(), Origin.key(entry, "method")), null) : method;
         String remarks = entry.string("remarks").orElse(null);
         double tcpWeight = entry.decimal("tcp_weight", 0, 1).orElse(1.0);
         double udpWeight = entry.decimal("udp_weight", 0, 1).orElse(1.0);
@@ -220,14 +242,15 @@ public final class LocalConfigLoader {
         entry.skip("users", "is an ssserver setting (a user connects with 'iPSK:uPSK' as its password)", notices);
         for (String key : List.of("mode", "timeout")) {
             if (entry.has(key)) {
-                throw entry.refused(key, "sslocal takes it for all servers; set it at the top level");
+                entry.report(entry.refused(key, "sslocal takes it for all servers; set it at the top level",
+                        "move it to the top level of the file"));
             }
         }
         byte[] prefix = prefix(entry);
-        if (disabled) {
-            return null;
+        if (disabled || entryMethod == null || entry.string("password").isEmpty()) {
+            return null; // a bad method (check mode) is reported already: its key cannot be checked
         }
-        check(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
+        check(entry, entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
         checkPrefix(entry.file() + ": key '" + entry.qualified("prefix") + "'", entryMethod, prefix);
         return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks).withPrefix(prefix)
                 .withWeights(tcpWeight, udpWeight);
@@ -250,11 +273,12 @@ public final class LocalConfigLoader {
         }
     }
 
-    private static void check(String where, CipherKind method, String password) throws ConfigException {
+    private static void check(ConfigObject config, String where, CipherKind method, String password)
+            throws ConfigException {
         try {
             MethodKeys.checkClient(method, password);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": " + e.getMessage());
+            config.report(new ConfigException(where + ": " + e.getMessage(), Values.keyFix(method)));
         }
     }
 

@@ -46,7 +46,7 @@ final class LocalListenersConfig {
                 : null;
         List<LocalListener> fromFile = new ArrayList<>();
         if (config.has("locals")) {
-            for (ConfigObject local : config.objects("locals").get()) {
+            for (ConfigObject local : config.objects("locals").orElse(List.of())) {
                 fromFile.add(localsEntry(local, users));
             }
             if (config.has("local_address") || config.has("local_port") || config.has("tunnel_address")) {
@@ -259,7 +259,7 @@ final class LocalListenersConfig {
     }
 
     private static Map<String, String> socksUsersIn(ConfigObject config) throws ConfigException {
-        ConfigObject map = config.object("socks5_users").get();
+        ConfigObject map = config.object("socks5_users").orElse(ConfigObject.empty());
         Map<String, String> users = new LinkedHashMap<>();
         for (var it = map.fields(); it.hasNext(); ) {
             var e = it.next();

@@ -62,6 +62,23 @@ public final class ServerConfigLoader {
     public static ServerConfig load(ServerOptions flags, Consumer<String> notices, AdminSettings.ManagerRole managerRole,
             boolean portsRequired) throws ConfigException {
         ConfigObject config = flags.common.config == null ? ConfigObject.empty() : ConfigObject.read(flags.common.config);
+        return load(config, flags, notices, managerRole, portsRequired);
+    }
+
+    /**
+     * {@code --test-config}: reads the file as {@link #load} does, binding nothing, and returns every
+     * problem found (empty when it would start).
+     */
+    public static Problems check(ServerOptions flags, AdminSettings.ManagerRole managerRole, boolean portsRequired)
+            throws ConfigException {
+        Problems problems = new Problems();
+        ConfigObject config = ConfigObject.read(flags.common.config).checking(problems);
+        problems.run(() -> load(config, flags, notice -> { }, managerRole, portsRequired));
+        return problems;
+    }
+
+    private static ServerConfig load(ConfigObject config, ServerOptions flags, Consumer<String> notices,
+            AdminSettings.ManagerRole managerRole, boolean portsRequired) throws ConfigException {
         for (String key : LOCAL_KEYS) {
             config.skip(key, "is an sslocal setting", notices);
         }
@@ -71,8 +88,9 @@ public final class ServerConfigLoader {
         if (flags.hosts != null) {
             hosts = flags.hosts;
         }
-        CipherKind method = config.string("method").isPresent()
-                ? Values.method(config.string("method").get(), Origin.key(config, "method")) : DEFAULT_METHOD;
+        CipherKind method = config.string("method").isPresent() ? config.orReport(
+                () -> Values.method(config.string("method").get(), Origin.key(config, "method")), DEFAULT_METHOD)
+                : DEFAULT_METHOD;
         if (flags.common.method != null) {
             method = Values.method(flags.common.method, Origin.flag("-m"));
         }
@@ -83,7 +101,8 @@ public final class ServerConfigLoader {
         Set<Integer> numbers = new HashSet<>();
         for (PortSettings port : ports) {
             if (port.port() != 0 && !numbers.add(port.port())) {
-                throw new ConfigException(config.file() + ": port " + port.port() + " is configured twice");
+                config.report(new ConfigException(config.file() + ": port " + port.port() + " is configured twice",
+                        "give each port once"));
             }
         }
 
@@ -94,10 +113,10 @@ public final class ServerConfigLoader {
             handshake = Values.positive(flags.handshakeTimeout, "--handshake-timeout");
         }
         b.handshakeTimeout(Duration.ofSeconds(handshake));
-        IpRangeSet forbidden = config.has("forbidden_ip")
-                ? Values.ipRanges(String.join(",", config.stringOrList("forbidden_ip").get()),
-                        Origin.key(config, "forbidden_ip"))
-                : IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
+        IpRangeSet defaultForbidden = IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
+        IpRangeSet forbidden = config.has("forbidden_ip") ? config.orReport(() -> Values.ipRanges(
+                String.join(",", config.stringOrList("forbidden_ip").orElse(List.of())),
+                Origin.key(config, "forbidden_ip")), defaultForbidden) : defaultForbidden;
         if (flags.forbiddenIp != null) {
             forbidden = Values.ipRanges(flags.forbiddenIp, Origin.flag("--forbidden-ip"));
         }
@@ -107,7 +126,7 @@ public final class ServerConfigLoader {
             bind = flags.outboundBind;
         }
         b.outboundBindAddress(bind);
-        b.acl(acl(flags, config, notices));
+        b.acl(config.orReport(() -> acl(flags, config, notices), null));
         AdminSettings admin = AdminConfig.read(flags, config, managerRole);
         refuseLibevOnlyFlags(flags);
         config.requireAllRead(COMMAND);
@@ -121,21 +140,22 @@ public final class ServerConfigLoader {
                 + (config.has("server_port") || config.has("password") || config.has("users") || fromFlags ? 1 : 0);
         if (sources > 1) {
             throw new ConfigException(config.file() + ": ports are given more than one way; use one of 'servers', "
-                    + "'port_password', or 'server_port' with 'password' (or -p with -k)");
+                    + "'port_password', or 'server_port' with 'password' (or -p with -k)",
+                    "keep one of these ways and remove the keys of the others");
         }
         List<PortSettings> ports = new ArrayList<>();
         if (config.has("servers")) {
-            for (ConfigObject entry : config.objects("servers").get()) {
+            for (ConfigObject entry : config.objects("servers").orElse(List.of())) {
                 PortSettings port = serversEntry(entry, hosts, method);
                 if (port != null) {
                     ports.add(port);
                 }
             }
-            if (ports.isEmpty() && required) {
+            if (ports.isEmpty() && required && !config.isChecking()) {
                 throw new ConfigException(config.file() + ": no enabled server in 'servers'");
             }
         } else if (config.has("port_password")) {
-            ConfigObject map = config.object("port_password").get();
+            ConfigObject map = config.object("port_password").orElse(ConfigObject.empty());
             for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 int port = Values.parse(e.getKey(), Origin.key(config, "port_password"),
@@ -155,7 +175,7 @@ public final class ServerConfigLoader {
                 } else {
                     throw map.error(e.getKey(), "a password string or an object with password and method");
                 }
-                checkKeys(config.file() + ": key '" + where + "'", portMethod, password, List.of());
+                checkKeys(config, config.file() + ": key '" + where + "'", portMethod, password, List.of());
                 ports.add(new PortSettings(hosts, port, portMethod, password, List.of(), null, null, null, PortLimits.NONE));
             }
             if (ports.isEmpty() && required) {
@@ -178,16 +198,21 @@ public final class ServerConfigLoader {
             if (port == null && password == null && !required) {
                 return ports; // ssmanager without initial ports: they come by manager commands
             }
+            if (port == null && config.reported("server_port")) {
+                port = 0; // check mode: its bad value is reported, read on
+            }
             if (port == null) {
-                throw new ConfigException("no port to listen on: give -p PORT or the config key server_port"
-                        + (flags.common.config == null ? "" : " in " + config.file()));
+                config.report(new ConfigException("no port to listen on: give -p PORT or the config key server_port"
+                        + (flags.common.config == null ? "" : " in " + config.file()), "add 'server_port'"));
+                return ports;
             }
             if (password == null) {
-                throw new ConfigException("no password: give -k PASSWORD or the config key password"
-                        + (flags.common.config == null ? "" : " in " + config.file()));
+                config.report(new ConfigException("no password: give -k PASSWORD or the config key password"
+                        + (flags.common.config == null ? "" : " in " + config.file()), "add 'password'"));
+                return ports;
             }
             Users users = users(config);
-            checkKeys(where, method, password, users.keys());
+            checkKeys(config, where, method, password, users.keys());
             ports.add(new PortSettings(hosts, port, method, password, users.keys(), null, null, null, users.limits()));
         }
         return ports;
@@ -240,20 +265,21 @@ public final class ServerConfigLoader {
             throws ConfigException {
         boolean disabled = entry.bool("disabled").orElse(false);
         List<String> entryHosts = entry.stringOrList("server").orElse(hosts);
-        int port = entry.port("server_port").orElseThrow(() -> entry.missing("server_port", null));
-        String password = entry.string("password").orElseThrow(() -> entry.missing("password", null));
-        CipherKind entryMethod = entry.string("method").isPresent()
-                ? Values.method(entry.string("method").get(), Origin.key(entry, "method")) : method;
-        Mode mode = entry.string("mode").isPresent()
-                ? Values.mode(entry.string("mode").get(), Origin.key(entry, "mode")) : null;
+        int port = entry.require(entry.port("server_port"), "server_port", null, 0);
+        String password = entry.require(entry.string("password"), "password", null, "");
+        CipherKind entryMethod = entry.string("method").isPresent() ? entry.orReport(
+                () -> Values.method(entry.string("method").get(), Origin.key(entry, "method")), null) : method;
+        Mode mode = entry.string("mode").isPresent() ? entry.orReport(
+                () -> Values.mode(entry.string("mode").get(), Origin.key(entry, "mode")), null) : null;
         Duration timeout = entry.integer("timeout", 1, CommonConfig.MAX_TIMEOUT).map(Duration::ofSeconds).orElse(null);
         String remarks = entry.string("remarks").orElse(null);
         CommonConfig.refusePlugin(entry);
         Users users = users(entry);
-        if (disabled) {
-            return null;
+        if (disabled || entryMethod == null || entry.string("password").isEmpty()) {
+            return null; // a bad method (check mode) is reported already: its key cannot be checked
         }
-        checkKeys(entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password, users.keys());
+        checkKeys(entry, entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password,
+                users.keys());
         return new PortSettings(entryHosts, port, entryMethod, password, users.keys(), mode, timeout, remarks,
                 users.limits());
     }
@@ -269,15 +295,18 @@ public final class ServerConfigLoader {
         List<UserKey> users = new ArrayList<>();
         Map<String, Limits> userLimits = new HashMap<>();
         if (config.has("users")) {
-            List<ConfigObject> entries = config.objects("users").get();
-            if (entries.isEmpty()) {
-                throw config.invalid("users", "is empty; remove it for a single-key port, or list the users");
+            List<ConfigObject> entries = config.objects("users").orElse(List.of());
+            if (entries.isEmpty() && !config.reported("users")) {
+                config.report(config.invalid("users", "is empty; remove it for a single-key port, or list the users",
+                        "remove 'users', or list the users"));
             }
             for (ConfigObject user : entries) {
-                String name = user.string("name").orElseThrow(() -> user.missing("name", null));
-                String password = user.string("password").orElseThrow(() -> user.missing("password",
-                        "each user needs its own key (uPSK)"));
-                users.add(new UserKey(name, password));
+                String name = user.require(user.string("name"), "name", null, "");
+                String password = user.require(user.string("password"), "password",
+                        "each user needs its own key (uPSK)", "");
+                if (user.string("name").isPresent() && user.string("password").isPresent()) {
+                    users.add(new UserKey(name, password)); // check mode: not one whose problem is reported
+                }
                 Limits limits = LimitsConfig.read(user);
                 if (!limits.isNone()) {
                     userLimits.put(name, limits);
@@ -288,12 +317,12 @@ public final class ServerConfigLoader {
     }
 
     /** The one check that keys fit the method: reported against where the password came from. */
-    private static void checkKeys(String where, CipherKind method, String password, List<UserKey> users)
-            throws ConfigException {
+    private static void checkKeys(ConfigObject config, String where, CipherKind method, String password,
+            List<UserKey> users) throws ConfigException {
         try {
             MethodKeys.checkServer(method, password, UserKey.byName(users));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(where + ": " + e.getMessage());
+            config.report(new ConfigException(where + ": " + e.getMessage(), Values.keyFix(method)));
         }
     }
 }

@@ -19,14 +19,19 @@ final class Values {
 
     /** Where a value came from, for error messages: a flag or a config key. */
     interface Origin {
-        ConfigException problem(String message);
+        /** @param fix what to do about it (for {@code --test-config}), or null */
+        ConfigException problem(String message, String fix);
+
+        default ConfigException problem(String message) {
+            return problem(message, null);
+        }
 
         static Origin flag(String flag) {
-            return message -> new ConfigException("flag " + flag + ": " + message);
+            return (message, fix) -> new ConfigException("flag " + flag + ": " + message, fix);
         }
 
         static Origin key(ConfigObject config, String key) {
-            return message -> config.invalid(key, message);
+            return (message, fix) -> config.invalid(key, message, fix);
         }
     }
 
@@ -38,19 +43,32 @@ final class Values {
     }
 
     static <T> T parse(String text, Origin origin, Function<String, T> parser) throws ConfigException {
+        return parse(text, origin, parser, null);
+    }
+
+    /** @param fix what to do about a bad value, for {@code --test-config} */
+    static <T> T parse(String text, Origin origin, Function<String, T> parser, String fix) throws ConfigException {
         try {
             return parser.apply(text);
         } catch (IllegalArgumentException e) {
-            throw origin.problem(e.getMessage());
+            throw origin.problem(e.getMessage(), fix);
         }
     }
 
     static CipherKind method(String text, Origin origin) throws ConfigException {
-        return parse(text, origin, CipherKind::of);
+        return parse(text, origin, CipherKind::of, "use one of the methods listed (every client speaks "
+                + ServerConfigLoader.DEFAULT_METHOD + ")");
     }
 
     static Mode mode(String text, Origin origin) throws ConfigException {
-        return parse(text, origin, Mode::parse);
+        return parse(text, origin, Mode::parse, "use tcp_only, tcp_and_udp or udp_only");
+    }
+
+    /** What to do when a password or key does not fit its method. */
+    static String keyFix(CipherKind method) {
+        return method.family() == CipherKind.Family.AEAD_2022
+                ? "generate a key that fits with: ssurl genkey -m " + method
+                : "give a non-empty password, or change 'method'";
     }
 
     static IpRangeSet ipRanges(String text, Origin origin) throws ConfigException {
