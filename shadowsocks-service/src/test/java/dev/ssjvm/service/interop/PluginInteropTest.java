@@ -171,6 +171,32 @@ class PluginInteropTest {
         }
     }
 
+    /**
+     * A port whose plugin changes (a reload, the manager's replace) restarts: the old plugin stops, the
+     * new one takes the same public port, and traffic goes through it.
+     */
+    @Test
+    void aReplacedPortStopsItsPluginAndTheNewOneServes() throws Exception {
+        try (TestDns dns = new TestDns().add("target.test", InetAddress.getLoopbackAddress());
+                HttpTarget http = new HttpTarget();
+                ShadowsocksServer server = ShadowsocksServer.start(ourServer(Kind.OBFS_HTTP.server(), dns))) {
+            ServerPort before = server.ports().get(0);
+            int publicPort = awaitPlugin(before.plugin(), "SS_REMOTE_PORT");
+            long oldPid = before.plugin().pid();
+            ServerPort after = server.replace(before.settings().withPlugin(Kind.OBFS_TLS.server()), Duration.ZERO);
+            assertThat(ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false)).as("old plugin").isFalse();
+            assertThat(after.plugin().environment()).containsEntry("SS_PLUGIN_OPTIONS", "obfs=tls")
+                    .containsEntry("SS_REMOTE_PORT", "" + publicPort);
+            awaitPlugin(after.plugin(), "SS_REMOTE_PORT");
+            ServerEndpoint endpoint = Kind.OBFS_TLS.endpoint(publicPort);
+            try (ShadowsocksLocal local = ShadowsocksLocal.start(LocalSettings.of(List.of(endpoint),
+                    List.of(LocalListener.socks("127.0.0.1", 0))))) {
+                awaitPlugin(local.plugin(endpoint), "SS_LOCAL_PORT");
+                assertCurlDownloadAndUpload(local.tcpAddresses().get(0).getPort(), "target.test", http);
+            }
+        }
+    }
+
     /** A plugin that is not there is an error at start, naming it; the port does not half start. */
     @Test
     void aMissingPluginFailsTheStart() {
