@@ -114,7 +114,7 @@ public final class ServerConfigLoader {
         AdminSettings admin = AdminConfig.read(flags, config, managerRole);
         refuseLibevOnlyFlags(flags);
         config.requireAllRead(COMMAND);
-        return new ServerConfig(b.build(), admin, new PortTemplate(hosts, method));
+        return new ServerConfig(b.build(), admin, new PortTemplate(hosts, method, plugin));
     }
 
     private static List<PortSettings> ports(ServerOptions flags, ConfigObject config, List<String> hosts,

@@ -232,6 +232,11 @@ class ServerConfigLoaderTest {
                 new PluginSpec("obfs-server", "obfs=tls"), new PluginSpec("ss-v2ray-plugin", "server"));
         assertThat(load("{\"server_port\": 8388, \"password\": \"x\", \"plugin\": \"\"}").ports().get(0).plugin())
                 .isNull();
+        // ssmanager's ports added at run time get the flag's plugin, as libev's ss-manager passes it on
+        ServerOptions manager = new ServerOptions();
+        new CommandLine(manager).parseArgs("--plugin", "obfs-server", "--plugin-opts", "obfs=http");
+        assertThat(ServerConfigLoader.load(manager, notices::add, AdminSettings.ManagerRole.CONTROLLER, false)
+                .template().port(8001, "x", null).plugin()).isEqualTo(new PluginSpec("obfs-server", "obfs=http"));
     }
 
     @Test
