@@ -149,9 +149,17 @@ public final class ShadowsocksLocal implements Closeable {
                         local.getAddress().getHostAddress(), local.getPort()));
             }
         }
-        for (ServerEndpoint gone : List.copyOf(plugins.keySet())) {
+        retainPlugins(servers);
+    }
+
+    /** Stops the plugins of servers not in {@code servers} and forgets their ports. */
+    private synchronized void retainPlugins(List<ServerEndpoint> servers) {
+        for (ServerEndpoint gone : List.copyOf(pluginPorts.keySet())) {
             if (!servers.contains(gone)) {
-                plugins.remove(gone).stop();
+                PluginProcess plugin = plugins.remove(gone);
+                if (plugin != null) {
+                    plugin.stop();
+                }
                 pluginPorts.remove(gone);
             }
         }
@@ -175,6 +183,8 @@ public final class ShadowsocksLocal implements Closeable {
         try {
             startPlugins(servers);
         } catch (IOException e) {
+            // the old list stays: so do its plugins, and only its
+            retainPlugins(context.connector().pool().servers().stream().map(x -> x.remote().endpoint()).toList());
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         context.connector().setRemotes(remotes);

@@ -197,6 +197,41 @@ class PluginInteropTest {
         }
     }
 
+    /**
+     * A new server list (an online config) starts the plugins of new servers and stops those of servers
+     * gone; a list whose plugin cannot start changes nothing, the running plugin included.
+     */
+    @Test
+    void aNewServerListStartsAndStopsPlugins() throws Exception {
+        try (TestDns dns = new TestDns().add("target.test", InetAddress.getLoopbackAddress());
+                HttpTarget http = new HttpTarget();
+                ShadowsocksServer httpServer = ShadowsocksServer.start(ourServer(Kind.OBFS_HTTP.server(), dns));
+                ShadowsocksServer tlsServer = ShadowsocksServer.start(ourServer(Kind.OBFS_TLS.server(), dns))) {
+            ServerEndpoint first = Kind.OBFS_HTTP.endpoint(awaitPlugin(httpServer.ports().get(0).plugin(),
+                    "SS_REMOTE_PORT"));
+            ServerEndpoint second = Kind.OBFS_TLS.endpoint(awaitPlugin(tlsServer.ports().get(0).plugin(),
+                    "SS_REMOTE_PORT"));
+            try (ShadowsocksLocal local = ShadowsocksLocal.start(LocalSettings.of(List.of(first),
+                    List.of(LocalListener.socks("127.0.0.1", 0))))) {
+                long firstPid = local.plugin(first).pid();
+                local.updateServers(List.of(second));
+                assertThat(local.plugin(first)).isNull();
+                assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+                awaitPlugin(local.plugin(second), "SS_LOCAL_PORT");
+                assertCurlDownloadAndUpload(local.tcpAddresses().get(0).getPort(), "target.test", http);
+
+                long secondPid = local.plugin(second).pid();
+                ServerEndpoint broken = new ServerEndpoint("127.0.0.1", 1, METHOD, PASSWORD,
+                        "/nonexistent/ssjvm-no-such-plugin", null, null);
+                assertThatThrownBy(() -> local.updateServers(List.of(broken)))
+                        .hasMessageContaining("ssjvm-no-such-plugin");
+                assertThat(local.plugin(second).pid()).isEqualTo(secondPid);
+                assertThat(local.plugin(broken)).isNull();
+                assertCurlDownloadAndUpload(local.tcpAddresses().get(0).getPort(), "target.test", http);
+            }
+        }
+    }
+
     /** A plugin that is not there is an error at start, naming it; the port does not half start. */
     @Test
     void aMissingPluginFailsTheStart() {
