@@ -28,8 +28,9 @@ public record PluginSpec(String program, String options, List<String> args) {
         return program == null || program.isEmpty() ? null : new PluginSpec(program, options);
     }
 
+    /** The program only: options may hold a plugin's own secret. */
     @Override
     public String toString() {
-        return program + (options == null || options.isEmpty() ? "" : " (" + options + ")");
+        return program;
     }
 }
