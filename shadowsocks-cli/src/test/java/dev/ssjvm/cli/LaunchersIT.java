@@ -106,6 +106,53 @@ class LaunchersIT {
         return key;
     }
 
+    /**
+     * SIP003 through the launchers: ssserver with obfs-server, sslocal with obfs-local (flags as libev
+     * takes them), traffic checked by hash; SIGTERM stops each command's plugin with it.
+     */
+    @Test
+    void pluginsRunWithTheCommandsAndStopWithThem() throws Exception {
+        ExternalPeer.require("obfs-server");
+        ExternalPeer.require("obfs-local");
+        int serverPort = ExternalPeer.freePort();
+        int socksPort = ExternalPeer.freePort();
+        try (HttpTarget http = new HttpTarget();
+                Launched server = Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-k", "secret", "-m", "aes-256-gcm", "--forbidden-ip", "", "--plugin", "obfs-server",
+                        "--plugin-opts", "obfs=http").awaitTcp(serverPort);
+                Launched local = Launched.start(dir, "sslocal", "-s", "127.0.0.1", "-p", "" + serverPort,
+                        "-b", "127.0.0.1", "-l", "" + socksPort, "-k", "secret", "-m", "aes-256-gcm",
+                        "--plugin", "obfs-local", "--plugin-opts", "obfs=http;obfs-host=www.example.com")
+                        .awaitTcp(socksPort)) {
+            ExternalPeer.Result result = null;
+            for (int attempt = 0; attempt < 20; attempt++) { // sslocal's plugin may still be starting
+                result = curl(socksPort, "http://localhost:" + http.port() + "/bytes/1000000");
+                if (result.exitCode() == 0) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(result.exitCode()).as(result.stderr() + server.log() + local.log()).isZero();
+            assertThat(TestData.sha256().digest(result.stdout())).isEqualTo(TestData.streamHash(1_000_000));
+            assertThat(server.log()).contains("plugin obfs-server for port " + serverPort + " started")
+                    .contains("[simple-obfs]").doesNotContain("secret");
+            assertThat(local.log()).contains("plugin obfs-local for server 127.0.0.1:" + serverPort + " started")
+                    .doesNotContain("secret");
+            for (Launched launched : List.of(server, local)) {
+                List<ProcessHandle> plugins = launched.process.descendants()
+                        .filter(h -> h.info().command().orElse("").contains("obfs-")).toList();
+                assertThat(plugins).as("the plugin is a child of the command").hasSize(1);
+                launched.process.destroy(); // SIGTERM to the one process we started
+                assertThat(launched.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (plugins.get(0).isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(plugins.get(0).isAlive()).as("the plugin stopped with its command").isFalse();
+            }
+        }
+    }
+
     @Test
     void sigtermShutsDownCleanlyAndRemovesThePidFile() throws Exception {
         int serverPort = ExternalPeer.freePort();

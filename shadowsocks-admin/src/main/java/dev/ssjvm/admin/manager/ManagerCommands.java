@@ -181,7 +181,9 @@ final class ManagerCommands {
                 case "no_delay" -> sameAsServer(v, "no_delay", common.noDelay(), "--no-delay / --no-no-delay");
                 case "plugin", "plugin_opts" -> {
                     if (!text(v, e.getKey()).isEmpty()) { // an empty one is no plugin, as panels write it
-                        throw new Refused("key '" + e.getKey() + "': SIP003 plugins are not supported");
+                        // a manager command must not choose a program for the server to run
+                        throw new Refused("key '" + e.getKey() + "': SIP003 plugins are not supported over the"
+                                + " manager protocol; give the port its plugin in the config file");
                     }
                 }
                 case "limits" -> { // ours: the port's limits, as in the config files

@@ -4,6 +4,7 @@ import dev.ssjvm.cli.config.Values.Origin;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
+import dev.ssjvm.service.config.PluginSpec;
 import dev.ssjvm.service.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -94,13 +95,6 @@ public final class CommonConfig {
             workers = Values.positive(flags.workers, "--workers");
         }
 
-        if (flags.plugin != null) {
-            throw new ConfigException("flag --plugin: SIP003 plugins are not supported yet");
-        }
-        if (flags.pluginOptions != null) {
-            throw new ConfigException("flag --plugin-opts: SIP003 plugins are not supported yet");
-        }
-        refusePlugin(config);
         config.orReport(() -> logFile(flags, config), null);
         if (config.has("user")) {
             config.report(config.refused("user", "switching to another user is not supported; start the service as"
@@ -137,13 +131,38 @@ public final class CommonConfig {
         return key == null ? null : Path.of(key);
     }
 
-    /** SIP003 plugins are refused wherever they appear, so a config never runs without the plugin it names. */
-    static void refusePlugin(ConfigObject config) throws ConfigException {
-        for (String key : List.of("plugin", "plugin_opts")) {
-            // an empty plugin is no plugin, as panels and libev write it
-            if (!config.string(key).orElse("").isEmpty()) {
-                throw config.invalid(key, "SIP003 plugins are not supported yet");
+    /**
+     * The SIP003 plugin of the top level: the keys {@code plugin}, {@code plugin_opts} and
+     * {@code plugin_args} (a string or a list), each overridden by {@code --plugin} / {@code --plugin-opts};
+     * {@code null} for none (an empty name is none, as panels and libev write it).
+     */
+    static PluginSpec plugin(CommonOptions flags, ConfigObject config) throws ConfigException {
+        PluginSpec fromFile = plugin(config, null);
+        String program = flags.plugin != null ? flags.plugin : fromFile == null ? null : fromFile.program();
+        String options = flags.pluginOptions != null ? flags.pluginOptions
+                : fromFile == null ? null : fromFile.options();
+        if (program == null || program.isEmpty()) {
+            if (flags.pluginOptions != null) {
+                throw new ConfigException("flag --plugin-opts: there is no plugin to take it; give --plugin too");
             }
+            return null;
         }
+        return new PluginSpec(program, options, fromFile == null ? List.of() : fromFile.args());
+    }
+
+    /** The plugin keys of one object (the top level or a {@code servers} entry); {@code inherited} when it has none. */
+    static PluginSpec plugin(ConfigObject config, PluginSpec inherited) throws ConfigException {
+        String program = config.string("plugin").orElse(null);
+        String options = config.string("plugin_opts").orElse(null);
+        List<String> args = config.stringOrList("plugin_args").orElse(List.of());
+        if (program == null || program.isEmpty()) {
+            for (String key : List.of("plugin_opts", "plugin_args")) {
+                if (config.has(key) && !(key.equals("plugin_opts") ? options.isEmpty() : args.isEmpty())) {
+                    throw config.invalid(key, "there is no plugin to take it; set 'plugin' too");
+                }
+            }
+            return program == null ? inherited : null; // "plugin": "" turns an inherited plugin off
+        }
+        return new PluginSpec(program, options, args);
     }
 }

@@ -10,6 +10,7 @@ import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.PluginSpec;
 import dev.ssjvm.service.config.ServerEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,10 +145,11 @@ public final class LocalConfigLoader {
         if (flags.common.method != null) {
             method = Values.method(flags.common.method, Origin.flag("-m"));
         }
+        PluginSpec plugin = localPlugin(config, CommonConfig.plugin(flags.common, config)); // entries may name their own
         List<ServerEndpoint> fromFile = new ArrayList<>();
         if (config.has("servers")) {
             for (ConfigObject entry : config.objects("servers").orElse(List.of())) {
-                ServerEndpoint server = serversEntry(entry, method, notices);
+                ServerEndpoint server = serversEntry(entry, method, plugin, notices);
                 if (server != null) {
                     fromFile.add(server);
                 }
@@ -170,13 +172,10 @@ public final class LocalConfigLoader {
             List<ServerEndpoint> servers = new ArrayList<>();
             for (String url : flags.serverUrls) {
                 ShadowsocksUrl parsed = Values.parse(url, Origin.flag("--server-url"), ShadowsocksUrl::parse);
-                if (parsed.plugin() != null) {
-                    throw new ConfigException("flag --server-url: SIP003 plugins are not supported yet");
-                }
                 check(config, "flag --server-url", parsed.method(), parsed.password());
                 checkPrefix("flag --server-url: parameter 'prefix'", parsed.method(), parsed.prefix());
-                servers.add(new ServerEndpoint(parsed.host(), parsed.port(), parsed.method(), parsed.password(), null,
-                        null, parsed.tag()).withPrefix(parsed.prefix()));
+                servers.add(new ServerEndpoint(parsed.host(), parsed.port(), parsed.method(), parsed.password(),
+                        parsed.plugin(), parsed.pluginOptions(), parsed.tag()).withPrefix(parsed.prefix()));
             }
             return servers;
         }
@@ -221,14 +220,15 @@ public final class LocalConfigLoader {
         // several addresses of one server ("server": ["a", "b"]) are used in turn, as several servers
         List<ServerEndpoint> servers = new ArrayList<>();
         for (String host : hosts) {
-            servers.add(new ServerEndpoint(host, port, method, password, null, null, remarks).withPrefix(prefix));
+            servers.add(new ServerEndpoint(host, port, method, password, plugin == null ? null : plugin.program(),
+                    plugin == null ? null : plugin.options(), remarks).withPrefix(prefix));
         }
         return servers;
     }
 
     /** One entry of {@code servers}; {@code null} when it is disabled. */
-    private static ServerEndpoint serversEntry(ConfigObject entry, CipherKind method, Consumer<String> notices)
-            throws ConfigException {
+    private static ServerEndpoint serversEntry(ConfigObject entry, CipherKind method, PluginSpec inherited,
+            Consumer<String> notices) throws ConfigException {
         boolean disabled = entry.bool("disabled").orElse(false);
         String host = entry.require(entry.string("server"), "server", null, "");
         int port = entry.require(entry.port("server_port"), "server_port", null, 0);
@@ -238,7 +238,7 @@ public final class LocalConfigLoader {
         String remarks = entry.string("remarks").orElse(null);
         double tcpWeight = entry.decimal("tcp_weight", 0, 1).orElse(1.0);
         double udpWeight = entry.decimal("udp_weight", 0, 1).orElse(1.0);
-        CommonConfig.refusePlugin(entry);
+        PluginSpec plugin = localPlugin(entry, CommonConfig.plugin(entry, inherited));
         entry.skip("users", "is an ssserver setting (a user connects with 'iPSK:uPSK' as its password)", notices);
         for (String key : List.of("mode", "timeout")) {
             if (entry.has(key)) {
@@ -252,8 +252,16 @@ public final class LocalConfigLoader {
         }
         check(entry, entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password);
         checkPrefix(entry.file() + ": key '" + entry.qualified("prefix") + "'", entryMethod, prefix);
-        return new ServerEndpoint(host, port, entryMethod, password, null, null, remarks).withPrefix(prefix)
-                .withWeights(tcpWeight, udpWeight);
+        return new ServerEndpoint(host, port, entryMethod, password, plugin == null ? null : plugin.program(),
+                plugin == null ? null : plugin.options(), remarks).withPrefix(prefix).withWeights(tcpWeight, udpWeight);
+    }
+
+    /** A server's plugin, as a client runs it: options, but no arguments (a server entry has no place for them). */
+    private static PluginSpec localPlugin(ConfigObject config, PluginSpec plugin) throws ConfigException {
+        if (plugin != null && !plugin.args().isEmpty()) {
+            throw config.refused("plugin_args", "sslocal passes a plugin its options only; put them in 'plugin_opts'");
+        }
+        return plugin;
     }
 
     /** Outline's {@code prefix}: a string, one character (U+0000-U+00FF) per byte; null when absent. */

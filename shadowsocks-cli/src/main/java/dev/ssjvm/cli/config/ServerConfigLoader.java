@@ -12,6 +12,7 @@ import dev.ssjvm.service.acl.AclFile;
 import dev.ssjvm.service.acl.IpRangeSet;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.Mode;
+import dev.ssjvm.service.config.PluginSpec;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.limits.Limits;
@@ -96,8 +97,10 @@ public final class ServerConfigLoader {
         }
 
         String remarks = config.string("remarks").orElse(null);
+        PluginSpec plugin = CommonConfig.plugin(flags.common, config); // a servers entry may name its own
         List<PortSettings> ports = ports(flags, config, hosts, method, portsRequired).stream()
-                .map(p -> p.remarks() == null ? p.withRemarks(remarks) : p).toList();
+                .map(p -> p.remarks() == null ? p.withRemarks(remarks) : p)
+                .map(p -> p.plugin() == null ? p.withPlugin(plugin) : p).toList();
         Set<Integer> numbers = new HashSet<>();
         for (PortSettings port : ports) {
             if (port.port() != 0 && !numbers.add(port.port())) {
@@ -130,7 +133,7 @@ public final class ServerConfigLoader {
         AdminSettings admin = AdminConfig.read(flags, config, managerRole);
         refuseLibevOnlyFlags(flags);
         config.requireAllRead(COMMAND);
-        return new ServerConfig(b.build(), admin, new PortTemplate(hosts, method));
+        return new ServerConfig(b.build(), admin, new PortTemplate(hosts, method, plugin));
     }
 
     private static List<PortSettings> ports(ServerOptions flags, ConfigObject config, List<String> hosts,
@@ -273,7 +276,7 @@ public final class ServerConfigLoader {
                 () -> Values.mode(entry.string("mode").get(), Origin.key(entry, "mode")), null) : null;
         Duration timeout = entry.integer("timeout", 1, CommonConfig.MAX_TIMEOUT).map(Duration::ofSeconds).orElse(null);
         String remarks = entry.string("remarks").orElse(null);
-        CommonConfig.refusePlugin(entry);
+        PluginSpec plugin = CommonConfig.plugin(entry, null);
         Users users = users(entry);
         if (disabled || entryMethod == null || entry.string("password").isEmpty()) {
             return null; // a bad method (check mode) is reported already: its key cannot be checked
@@ -281,7 +284,7 @@ public final class ServerConfigLoader {
         checkKeys(entry, entry.file() + ": key '" + entry.qualified("password") + "'", entryMethod, password,
                 users.keys());
         return new PortSettings(entryHosts, port, entryMethod, password, users.keys(), mode, timeout, remarks,
-                users.limits());
+                users.limits(), plugin);
     }
 
     /** The users of a port and the limits of the port and of each user. */

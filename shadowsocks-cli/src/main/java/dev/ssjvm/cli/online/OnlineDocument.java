@@ -23,8 +23,8 @@ import java.util.List;
  *   <li>an Outline dynamic access key's plain {@code ss://} URL.
  * </ul>
  *
- * Unknown fields are ignored, as SIP008 asks of clients. An entry that cannot be used (a SIP003 plugin,
- * an unknown method, a key that does not fit it, a prefix that does not fit the salt) is skipped with
+ * Unknown fields are ignored, as SIP008 asks of clients; a server's SIP003 plugin is run for it. An entry
+ * that cannot be used (an unknown method, a key that does not fit it, a prefix that does not fit the salt) is skipped with
  * its reason; a document without a usable server, or that is not one of these forms, is refused.
  * Neither reasons nor errors ever contain a password.
  */
@@ -138,16 +138,17 @@ final class OnlineDocument {
         CipherKind method = CipherKind.find(methodName)
                 .orElseThrow(() -> new IllegalArgumentException("unsupported method '" + methodName + "'"));
         String plugin = text(node, "plugin", false);
-        if (plugin != null && !plugin.isEmpty()) {
-            throw new IllegalArgumentException("it needs the SIP003 plugin '" + plugin + "', and plugins are not"
-                    + " supported yet");
+        String pluginOptions = text(node, "plugin_opts", false);
+        if (plugin != null && plugin.isEmpty()) {
+            plugin = null;
         }
         MethodKeys.checkClient(method, password);
         String prefixText = text(node, "prefix", false);
         byte[] prefix = prefixText == null || prefixText.isEmpty() ? null : SaltPrefix.fromText(prefixText);
         SaltPrefix.check(method, prefix);
         String remarks = text(node, "remarks", false);
-        return new ServerEndpoint(host, port, method, password, null, null, remarks).withPrefix(prefix);
+        return new ServerEndpoint(host, port, method, password, plugin, plugin == null ? null : pluginOptions, remarks)
+                .withPrefix(prefix);
     }
 
     private static String text(JsonNode node, String key, boolean required) {
@@ -175,16 +176,12 @@ final class OnlineDocument {
             throw new InvalidDocument("the ss:// URL: " + e.getMessage());
         }
         try {
-            if (url.plugin() != null) {
-                throw new IllegalArgumentException("it needs the SIP003 plugin '" + url.plugin()
-                        + "', and plugins are not supported yet");
-            }
             MethodKeys.checkClient(url.method(), url.password());
             SaltPrefix.check(url.method(), url.prefix());
         } catch (IllegalArgumentException e) {
             throw new InvalidDocument("the server of the ss:// URL cannot be used: " + e.getMessage());
         }
-        return new Parsed(List.of(new ServerEndpoint(url.host(), url.port(), url.method(), url.password(), null, null,
-                url.tag()).withPrefix(url.prefix())), List.of(), null);
+        return new Parsed(List.of(new ServerEndpoint(url.host(), url.port(), url.method(), url.password(), url.plugin(),
+                url.pluginOptions(), url.tag()).withPrefix(url.prefix())), List.of(), null);
     }
 }

@@ -209,11 +209,30 @@ class LocalConfigLoaderTest {
                 + " \"forward_port\": 2}]}")).contains("locals[0].forward_address").contains("only a tunnel");
         assertThat(error("{" + base + ", \"socks5_users\": {\"a\": \"b\"}}", "-L", "1.1.1.1:53"))
                 .contains("socks5_users").contains("no SOCKS or HTTP listener");
-        assertThat(error("{" + base + ", \"plugin\": \"obfs-local\"}")).contains("key 'plugin'");
-        assertThat(error(null, "--server-url", "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388/?plugin=obfs-local"))
-                .contains("flag --server-url").contains("plugins");
+        assertThat(error("{" + base + ", \"plugin\": \"obfs-local\", \"plugin_args\": [\"-v\"]}"))
+                .contains("key 'plugin_args'").contains("plugin_opts");
         assertThat(error("{\"server\": \"h\", \"server_port\": 1, \"password\": \"\"}"))
                 .contains("key 'password'").contains("empty");
+    }
+
+    /** SIP003 on the client: the keys, the flags and an ss:// URL's plugin parameter (SIP002). */
+    @Test
+    void pluginFromKeysFlagsAndUrls() throws Exception {
+        LocalSettings s = load("{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\","
+                + " \"plugin\": \"obfs-local\", \"plugin_opts\": \"obfs=http;obfs-host=example.com\"}");
+        assertThat(s.servers().get(0).plugin()).isEqualTo("obfs-local");
+        assertThat(s.servers().get(0).pluginOptions()).isEqualTo("obfs=http;obfs-host=example.com");
+        s = load(null, "-s", "h", "-p", "1", "-k", "p", "--plugin", "ss-v2ray-plugin", "--plugin-opts", "mode=websocket");
+        assertThat(s.servers().get(0).plugin()).isEqualTo("ss-v2ray-plugin");
+        assertThat(s.servers().get(0).pluginOptions()).isEqualTo("mode=websocket");
+        s = load("{\"servers\": [{\"server\": \"h\", \"server_port\": 1, \"password\": \"p\","
+                + " \"plugin\": \"obfs-local\", \"plugin_opts\": \"obfs=tls\"},"
+                + " {\"server\": \"g\", \"server_port\": 2, \"password\": \"p\"}]}");
+        assertThat(s.servers()).extracting(ServerEndpoint::plugin).containsExactly("obfs-local", null);
+        s = load(null, "--server-url",
+                "ss://YWVzLTI1Ni1nY206c2VjcmV0@127.0.0.1:8388/?plugin=obfs-local%3Bobfs%3Dhttp%3Bobfs-host%3Dexample.com");
+        assertThat(s.servers().get(0).plugin()).isEqualTo("obfs-local");
+        assertThat(s.servers().get(0).pluginOptions()).isEqualTo("obfs=http;obfs-host=example.com");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ssjvm.admin.AdminSettings;
 import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.service.config.Mode;
+import dev.ssjvm.service.config.PluginSpec;
 import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.config.ServerSettings;
 import java.net.InetAddress;
@@ -199,8 +200,8 @@ class ServerConfigLoaderTest {
                 .contains("key 'shiny_new_option' is not a setting of ssserver").doesNotContain("did you mean");
         assertThat(error("{\"servers\": [{\"server_port\": 1, \"password\": \"x\", \"tcp_weigth\": 1}]}"))
                 .contains("key 'servers[0].tcp_weigth' is not a setting of ssserver");
-        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"plugin\": \"obfs-server\"}"))
-                .contains("key 'plugin'").contains("not supported yet");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"plugin_opts\": \"obfs=http\"}"))
+                .contains("key 'plugin_opts'").contains("set 'plugin' too");
         assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"user\": \"nobody\"}"))
                 .contains("key 'user'").contains("User=");
         assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"transport\": \"carrier-pigeon\"}"))
@@ -211,7 +212,31 @@ class ServerConfigLoaderTest {
                 .contains("key 'udp_timeout'");
         assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"port_password\": {\"2\": \"y\"}}"))
                 .contains("more than one way");
-        assertThat(error(null, "-p", "1", "-k", "x", "--plugin", "obfs-server")).contains("flag --plugin");
+        assertThat(error(null, "-p", "1", "-k", "x", "--plugin-opts", "obfs=http")).contains("flag --plugin-opts")
+                .contains("--plugin");
+    }
+
+    /** SIP003: the top level's plugin (or the flags') for its ports; a servers entry may name its own. */
+    @Test
+    void pluginKeysAndFlags() throws Exception {
+        ServerSettings s = load("{\"server_port\": 8388, \"password\": \"x\", \"plugin\": \"obfs-server\","
+                + " \"plugin_opts\": \"obfs=http\", \"plugin_args\": [\"-v\"]}");
+        assertThat(s.ports().get(0).plugin()).isEqualTo(new PluginSpec("obfs-server", "obfs=http", List.of("-v")));
+        s = load("{\"server_port\": 8388, \"password\": \"x\", \"plugin\": \"obfs-server\"}", "--plugin",
+                "ss-v2ray-plugin", "--plugin-opts", "server");
+        assertThat(s.ports().get(0).plugin()).isEqualTo(new PluginSpec("ss-v2ray-plugin", "server"));
+        s = load("{\"plugin\": \"obfs-server\", \"plugin_opts\": \"obfs=tls\", \"servers\": ["
+                + "{\"server_port\": 1, \"password\": \"x\"},"
+                + " {\"server_port\": 2, \"password\": \"x\", \"plugin\": \"ss-v2ray-plugin\", \"plugin_opts\": \"server\"}]}");
+        assertThat(s.ports()).extracting(PortSettings::plugin).containsExactly(
+                new PluginSpec("obfs-server", "obfs=tls"), new PluginSpec("ss-v2ray-plugin", "server"));
+        assertThat(load("{\"server_port\": 8388, \"password\": \"x\", \"plugin\": \"\"}").ports().get(0).plugin())
+                .isNull();
+        // ssmanager's ports added at run time get the flag's plugin, as libev's ss-manager passes it on
+        ServerOptions manager = new ServerOptions();
+        new CommandLine(manager).parseArgs("--plugin", "obfs-server", "--plugin-opts", "obfs=http");
+        assertThat(ServerConfigLoader.load(manager, notices::add, AdminSettings.ManagerRole.CONTROLLER, false)
+                .template().port(8001, "x", null).plugin()).isEqualTo(new PluginSpec("obfs-server", "obfs=http"));
     }
 
     @Test
@@ -417,10 +442,6 @@ class ServerConfigLoaderTest {
                 .contains("User=");
         assertThat(error(json, "-i", "eth0")).startsWith("flag -i: binding to a network interface is not supported");
         assertThat(error(json, "--mtu", "1400")).startsWith("flag --mtu: capping UDP packet sizes is not supported");
-        assertThat(error(json, "--plugin", "obfs-server")).startsWith("flag --plugin");
-        assertThat(error(json, "--plugin-opts", "obfs=http")).startsWith("flag --plugin-opts");
-        assertThat(error("{\"server_port\":8001,\"password\":\"pw\",\"plugin\":\"obfs-server\"}"))
-                .contains("key 'plugin'");
         for (String message : List.of(error(json, "-n", "65536"), error(json, "-a", "nobody"), error(json, "-i", "eth0"))) {
             assertThat(message).doesNotContain("\n");
         }

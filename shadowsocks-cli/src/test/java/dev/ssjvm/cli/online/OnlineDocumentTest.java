@@ -39,10 +39,12 @@ class OnlineDocumentTest {
                     "bytes_used": 274877906944,
                     "bytes_remaining": 824633720832
                 }""");
+        // an empty plugin is none; a named one is run for its server
         assertThat(parsed.servers()).containsExactly(new ServerEndpoint("example.com", 8388,
-                CipherKind.CHACHA20_IETF_POLY1305, "example", null, null, "Name of the server"));
-        assertThat(parsed.skipped()).containsExactly("servers[1] ('Name of the server') skipped: it needs the SIP003"
-                + " plugin 'xxx', and plugins are not supported yet");
+                CipherKind.CHACHA20_IETF_POLY1305, "example", null, null, "Name of the server"),
+                new ServerEndpoint("example.com", 8389, CipherKind.CHACHA20_IETF_POLY1305, "example", "xxx", "xxxxx",
+                        "Name of the server"));
+        assertThat(parsed.skipped()).isEmpty();
         assertThat(parsed.usage()).isEqualTo("bytes used 274877906944, remaining 824633720832");
     }
 
@@ -59,7 +61,7 @@ class OnlineDocumentTest {
     }
 
     @Test
-    void refusalsSayWhyAndNeverShowThePassword() {
+    void refusalsSayWhyAndNeverShowThePassword() throws Exception {
         assertThat(error("{\"error\": {\"message\": \"Quota exceeded\", \"details\": \"Used 100GB\"}}"))
                 .isEqualTo("the provider answered an error: Quota exceeded");
         assertThat(error("{\"transport\": {\"$type\": \"tcpudp\"}}")).contains("'transport') is not supported");
@@ -75,8 +77,9 @@ class OnlineDocumentTest {
                              {"server_port": 1, "password": "hunter2", "method": "aes-128-gcm"}]}"""))
                 .contains("servers[0] skipped: 'server_port' must be a port number 1-65535")
                 .contains("servers[1] skipped: 'server' is missing").doesNotContain("hunter2");
-        assertThat(error("ss://YWVzLTEyOC1nY206aHVudGVyMg@a:1/?plugin=obfs-local"))
-                .contains("plugins are not supported yet").doesNotContain("hunter2");
+        assertThat(OnlineDocument.parse("ss://YWVzLTEyOC1nY206aHVudGVyMg@a:1/?plugin=obfs-local%3Bobfs%3Dhttp").servers())
+                .containsExactly(new ServerEndpoint("a", 1, CipherKind.AES_128_GCM, "hunter2", "obfs-local", "obfs=http",
+                        null));
     }
 
     private static String error(String body) {

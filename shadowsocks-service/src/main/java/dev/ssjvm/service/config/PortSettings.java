@@ -19,9 +19,16 @@ import java.util.Objects;
  * @param timeout this port's idle timeout, or {@code null} for the server's default
  * @param remarks a label for logs, or {@code null}
  * @param limits what the port, and each of its users, may use
+ * @param plugin the SIP003 plugin that takes the port's TCP (it listens on the public address, the port's
+ *     TCP listener on loopback), or {@code null}
  */
 public record PortSettings(List<String> hosts, int port, CipherKind method, String password, List<UserKey> users,
-        Mode mode, Duration timeout, String remarks, PortLimits limits) {
+        Mode mode, Duration timeout, String remarks, PortLimits limits, PluginSpec plugin) {
+
+    public PortSettings(List<String> hosts, int port, CipherKind method, String password, List<UserKey> users,
+            Mode mode, Duration timeout, String remarks, PortLimits limits) {
+        this(hosts, port, method, password, users, mode, timeout, remarks, limits, null);
+    }
 
     public PortSettings {
         hosts = List.copyOf(hosts);
@@ -43,23 +50,27 @@ public record PortSettings(List<String> hosts, int port, CipherKind method, Stri
     }
 
     public PortSettings withPort(int value) {
-        return new PortSettings(hosts, value, method, password, users, mode, timeout, remarks, limits);
+        return new PortSettings(hosts, value, method, password, users, mode, timeout, remarks, limits, plugin);
     }
 
     public PortSettings withUsers(List<UserKey> value) {
-        return new PortSettings(hosts, port, method, password, value, mode, timeout, remarks, limits);
+        return new PortSettings(hosts, port, method, password, value, mode, timeout, remarks, limits, plugin);
     }
 
     public PortSettings withMode(Mode value) {
-        return new PortSettings(hosts, port, method, password, users, value, timeout, remarks, limits);
+        return new PortSettings(hosts, port, method, password, users, value, timeout, remarks, limits, plugin);
     }
 
     public PortSettings withLimits(PortLimits value) {
-        return new PortSettings(hosts, port, method, password, users, mode, timeout, remarks, value);
+        return new PortSettings(hosts, port, method, password, users, mode, timeout, remarks, value, plugin);
     }
 
     public PortSettings withRemarks(String value) {
-        return new PortSettings(hosts, port, method, password, users, mode, timeout, value, limits);
+        return new PortSettings(hosts, port, method, password, users, mode, timeout, value, limits, plugin);
+    }
+
+    public PortSettings withPlugin(PluginSpec value) {
+        return new PortSettings(hosts, port, method, password, users, mode, timeout, remarks, limits, value);
     }
 
     /** Whether requests name a user (SIP023 identity headers); fixed for the life of the port. */
@@ -76,13 +87,14 @@ public record PortSettings(List<String> hosts, int port, CipherKind method, Stri
         return hosts.equals(other.hosts) && port == other.port && method == other.method
                 && password.equals(other.password)
                 && Objects.equals(mode, other.mode) && Objects.equals(timeout, other.timeout)
-                && Objects.equals(remarks, other.remarks);
+                && Objects.equals(remarks, other.remarks) && Objects.equals(plugin, other.plugin);
     }
 
     @Override
     public String toString() {
         String where = hosts.size() == 1 ? hosts.get(0) : hosts.toString();
         return (where.indexOf(':') >= 0 && hosts.size() == 1 ? "[" + where + "]" : where) + ":" + port + " " + method
-                + (users.isEmpty() ? "" : " (" + users.size() + " users)") + (remarks == null ? "" : " (" + remarks + ")");
+                + (users.isEmpty() ? "" : " (" + users.size() + " users)") + (plugin == null ? "" : " plugin " + plugin.program())
+                + (remarks == null ? "" : " (" + remarks + ")");
     }
 }

@@ -35,8 +35,17 @@ import org.slf4j.LoggerFactory;
 public final class ServerConnector {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnector.class);
 
-    /** A server with the protocols that speak to it. */
-    public record Remote(ServerEndpoint endpoint, ClientProtocols protocols) {}
+    /**
+     * A server with the protocols that speak to it.
+     *
+     * @param tcpVia where TCP to this server goes instead of its own address (its SIP003 plugin's
+     *     loopback port), or {@code null}
+     */
+    public record Remote(ServerEndpoint endpoint, ClientProtocols protocols, InetSocketAddress tcpVia) {
+        public Remote(ServerEndpoint endpoint, ClientProtocols protocols) {
+            this(endpoint, protocols, null);
+        }
+    }
 
     /** A server picked for a UDP association, its name resolved. */
     public record UdpRemote(InetSocketAddress address, UdpClientProtocol protocol) {}
@@ -156,6 +165,9 @@ public final class ServerConnector {
         if (settings.fastOpen() && transport.kind() == Transport.Kind.EPOLL) {
             // the SYN carries the request header; connect completes before the server answers
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
+        }
+        if (remote.tcpVia() != null) {
+            return b.connect(remote.tcpVia()); // the plugin carries it to the server
         }
         // an IP literal goes straight to connect; only names take the resolver's path
         return b.connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));

@@ -7,7 +7,9 @@ import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.service.config.CommonSettings;
 import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
+import dev.ssjvm.service.config.PluginSpec;
 import dev.ssjvm.service.config.ServerEndpoint;
+import dev.ssjvm.service.plugin.PluginProcess;
 import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
@@ -17,10 +19,14 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.group.ChannelGroup;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +44,9 @@ public final class ShadowsocksLocal implements Closeable {
     private final HealthChecker checker;
     private final List<TcpListener> tcpListeners = new ArrayList<>();
     private final List<Channel> udpSockets = new ArrayList<>();
+    /** The SIP003 plugins of the servers in use, by server; guarded by this. */
+    private final Map<ServerEndpoint, PluginProcess> plugins = new HashMap<>();
+    private final Map<ServerEndpoint, InetSocketAddress> pluginPorts = new HashMap<>();
 
     private ShadowsocksLocal(LocalSettings settings) {
         AeadFactory crypto = AeadFactory.preferringIfNamed(settings.common().cryptoBackend());
@@ -62,6 +71,7 @@ public final class ShadowsocksLocal implements Closeable {
     public static ShadowsocksLocal start(LocalSettings settings) throws IOException {
         ShadowsocksLocal local = new ShadowsocksLocal(settings);
         try {
+            local.startPlugins(settings.servers());
             for (LocalListener listener : settings.listeners()) {
                 local.bind(listener);
             }
@@ -102,9 +112,62 @@ public final class ShadowsocksLocal implements Closeable {
         List<ServerConnector.Remote> remotes = new ArrayList<>();
         for (ServerEndpoint endpoint : servers) {
             remotes.add(new ServerConnector.Remote(endpoint,
-                    MethodFamilies.client(endpoint.method(), endpoint.password(), endpoint.prefix(), protocols)));
+                    MethodFamilies.client(endpoint.method(), endpoint.password(), endpoint.prefix(), protocols),
+                    pluginAddress(endpoint)));
         }
         return remotes;
+    }
+
+    /** Where a server's TCP goes: its plugin's loopback port, reserved now; the plugin starts later. */
+    private synchronized InetSocketAddress pluginAddress(ServerEndpoint endpoint) {
+        if (endpoint.plugin() == null || endpoint.plugin().isEmpty()) {
+            return null;
+        }
+        InetSocketAddress address = pluginPorts.get(endpoint);
+        if (address == null) {
+            try {
+                address = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        PluginProcess.freePort(InetAddress.getLoopbackAddress().getHostAddress()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            pluginPorts.put(endpoint, address);
+        }
+        return address;
+    }
+
+    /**
+     * Makes the running plugins those of {@code servers}: starts the missing ones (SS_REMOTE_* the
+     * server, SS_LOCAL_* the loopback port its remote connects to), stops those of servers gone.
+     */
+    private synchronized void startPlugins(List<ServerEndpoint> servers) throws IOException {
+        for (ServerEndpoint endpoint : servers) {
+            InetSocketAddress local = pluginPorts.get(endpoint);
+            if (local != null && !plugins.containsKey(endpoint)) {
+                plugins.put(endpoint, PluginProcess.start(new PluginSpec(endpoint.plugin(), endpoint.pluginOptions()),
+                        "server " + endpoint.host() + ":" + endpoint.port(), endpoint.host(), endpoint.port(),
+                        local.getAddress().getHostAddress(), local.getPort()));
+            }
+        }
+        retainPlugins(servers);
+    }
+
+    /** Stops the plugins of servers not in {@code servers} and forgets their ports. */
+    private synchronized void retainPlugins(List<ServerEndpoint> servers) {
+        for (ServerEndpoint gone : List.copyOf(pluginPorts.keySet())) {
+            if (!servers.contains(gone)) {
+                PluginProcess plugin = plugins.remove(gone);
+                if (plugin != null) {
+                    plugin.stop();
+                }
+                pluginPorts.remove(gone);
+            }
+        }
+    }
+
+    /** The plugin run for {@code server}, or {@code null}. */
+    public synchronized PluginProcess plugin(ServerEndpoint server) {
+        return plugins.get(server);
     }
 
     /**
@@ -116,7 +179,15 @@ public final class ShadowsocksLocal implements Closeable {
      *     old list stays then
      */
     public void updateServers(List<ServerEndpoint> servers) {
-        context.connector().setRemotes(remotes(servers));
+        List<ServerConnector.Remote> remotes = remotes(servers);
+        try {
+            startPlugins(servers);
+        } catch (IOException e) {
+            // the old list stays: so do its plugins, and only its
+            retainPlugins(context.connector().pool().servers().stream().map(x -> x.remote().endpoint()).toList());
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        context.connector().setRemotes(remotes);
         checker.serversChanged();
         LOG.info("servers now {}", context.connector().describeServers());
     }
@@ -152,6 +223,10 @@ public final class ShadowsocksLocal implements Closeable {
         tcpListeners.forEach(TcpListener::close);
         udpSockets.forEach(s -> s.close().awaitUninterruptibly());
         channels.close().awaitUninterruptibly();
+        synchronized (this) {
+            plugins.values().forEach(PluginProcess::stop);
+            plugins.clear();
+        }
         io.close();
     }
 }

@@ -10,6 +10,7 @@ import dev.ssjvm.service.config.PortSettings;
 import dev.ssjvm.service.limits.PortLimiter;
 import dev.ssjvm.service.limits.PortLimits;
 import dev.ssjvm.service.limits.Refusal;
+import dev.ssjvm.service.plugin.PluginProcess;
 import dev.ssjvm.service.transport.ChunkSizes;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
@@ -20,6 +21,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,7 @@ public final class ServerPort {
     private volatile PortSettings settings;
     private volatile int port;
     private boolean closing; // guarded by this
+    private volatile PluginProcess plugin;
 
     /** @throws IllegalArgumentException if the method, key or users do not fit together */
     ServerPort(PortSettings settings, ServerContext context) {
@@ -102,6 +105,14 @@ public final class ServerPort {
                 port = 0;
             }
         }
+        if (settings.plugin() != null && mode.tcp()) {
+            try {
+                startPlugin();
+            } catch (IOException e) {
+                closeNow();
+                throw e;
+            }
+        }
         synchronized (this) {
             // configured as 0: from now on the settings name the port it runs on, so that they can be
             // given back to replace() and reach this port
@@ -117,6 +128,10 @@ public final class ServerPort {
                 context.settings().common().reusePort(), context.settings().common().fastOpen(), null);
         // the UDP protocol's state (session ciphers) is confined to one loop: every UDP socket of the port uses it
         EventLoop udpLoop = io.group().next();
+        if (settings.plugin() != null) {
+            bindBehindPlugin(io, options, udpLoop);
+            return;
+        }
         for (String host : settings.hosts()) {
             InetSocketAddress address = new InetSocketAddress(host, port);
             if (mode.tcp()) {
@@ -133,6 +148,45 @@ public final class ServerPort {
                 port = ((InetSocketAddress) socket.localAddress()).getPort();
             }
         }
+    }
+
+    /**
+     * With a SIP003 plugin (as libev does it): TCP on a free loopback port, which the plugin forwards
+     * to from the public address it listens on; UDP stays on the public address, the plugin does not
+     * carry it.
+     */
+    private void bindBehindPlugin(ServiceIo io, ServiceIo.ListenOptions options, EventLoop udpLoop)
+            throws IOException {
+        if (port == 0) {
+            port = PluginProcess.freePort(settings.hosts().get(0)); // the plugin must be told a number
+        }
+        if (mode.tcp()) {
+            listeners.add(io.bindTcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), options, connections,
+                    this::initConnection));
+        }
+        if (mode.udp()) {
+            for (String host : settings.hosts()) {
+                UdpRelay<?> relay = newUdpRelay(protocols.udp());
+                udpSockets.add(io.bindUdp(new InetSocketAddress(host, port), relay, udpLoop));
+                udpRelays.add(relay);
+            }
+        }
+    }
+
+    /** The plugin listens on the port's (first) public address and forwards to our loopback listener. */
+    private void startPlugin() throws IOException {
+        if (settings.hosts().size() > 1) {
+            LOG.warn("port {}: the plugin listens on {} only (a plugin takes one address)", port,
+                    settings.hosts().get(0));
+        }
+        InetSocketAddress local = listeners.get(0).address();
+        plugin = PluginProcess.start(settings.plugin(), "port " + port, settings.hosts().get(0), port,
+                local.getAddress().getHostAddress(), local.getPort());
+    }
+
+    /** The plugin this port runs, or {@code null}. */
+    public PluginProcess plugin() {
+        return plugin;
     }
 
     /** Undoes a bind that failed halfway. */
@@ -173,7 +227,9 @@ public final class ServerPort {
 
     private String describeSockets() {
         List<String> parts = new ArrayList<>();
-        tcpAddresses().forEach(a -> parts.add(a + " tcp"));
+        tcpAddresses().forEach(a -> parts.add(a + " tcp"
+                + (settings.plugin() == null ? "" : " behind plugin " + settings.plugin().program() + " on "
+                        + settings.hosts().get(0) + ":" + port)));
         udpAddresses().forEach(a -> parts.add(a + " udp"));
         return String.join(", ", parts) + (settings.remarks() == null ? "" : " (" + settings.remarks() + ")");
     }
@@ -354,6 +410,9 @@ public final class ServerPort {
         }
         listeners.forEach(TcpListener::close);
         udpSockets.forEach(s -> s.close().awaitUninterruptibly());
+        if (plugin != null) {
+            plugin.stop(); // frees the public address now, for a port that replaces this one
+        }
         if (drain.isZero() || drain.isNegative() || connections.isEmpty()) {
             closeConnections();
         } else {
