@@ -27,6 +27,19 @@ public final class SocksAddressCodec {
     private SocksAddressCodec() {}
 
     /**
+     * The address at the front of a whole datagram's plaintext, or {@code null} when it is cut short or
+     * malformed (an unknown type, an empty name): a UDP packet has nothing more to wait for, so either
+     * is just a bad packet. The buffer is not released.
+     */
+    public static InetSocketAddress decodePacket(ByteBuf plain) {
+        try {
+            return decode(plain);
+        } catch (CorruptedFrameException e) {
+            return null;
+        }
+    }
+
+    /**
      * Decodes an address from the reader index of {@code in}.
      *
      * @return the address, with the reader index moved past it; or {@code null} when {@code in}

@@ -10,7 +10,6 @@ import dev.ssjvm.crypto.CipherKind;
 import dev.ssjvm.crypto.StreamCiphers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.CorruptedFrameException;
 import java.net.InetSocketAddress;
 
 /**
@@ -112,17 +111,12 @@ final class StreamUdpProtocol implements UdpServerProtocol<Void>, UdpClientProto
         }
     }
 
-    /** Reads the address at the front of a decrypted packet; releases the packet and returns null if bad. */
+    /** The address at the front of a decrypted packet; releases the packet and returns null if bad. */
     private static InetSocketAddress readAddress(ByteBuf plain) {
-        try {
-            InetSocketAddress address = SocksAddressCodec.decode(plain);
-            if (address != null) {
-                return address;
-            }
-        } catch (CorruptedFrameException ignored) {
-            // fall through: a wrong key or a malformed address is dropped like any other bad packet
+        InetSocketAddress address = SocksAddressCodec.decodePacket(plain);
+        if (address == null) {
+            plain.release();
         }
-        plain.release();
-        return null;
+        return address;
     }
 }
