@@ -240,8 +240,9 @@ class FailoverTest {
         Await.until(() -> bytes(b) - start >= half, "the first half through b"); // none left in flight
         assertThat(tcpCheck.requests() + udpCheck.received()).as("no probes with one server").isZero();
 
-        // a joins with the higher weights: new connections and associations go to it
-        local.updateServers(List.of(endpoint(a, 1, 1), endpoint(b, 0.5, 0.5)));
+        // a joins with far higher weights (so that probe latencies on a loaded machine cannot outweigh them):
+        // new connections and associations go to it
+        local.updateServers(List.of(endpoint(a, 1, 1), endpoint(b, 0.1, 0.1)));
         Await.until(() -> local.tcpServer().equals(endpoint(a, 1, 1)) && local.udpServer().equals(endpoint(a, 1, 1)),
                 "a chosen");
         Await.until(() -> tcpCheck.requests() > 0 && udpCheck.received() > 0, "probes of both servers");
@@ -253,8 +254,8 @@ class FailoverTest {
         for (int i = 0; i < ServerHealth.DOWN_AFTER + 2; i++) {
             assertThat(carrier(tcpRoundTrip(local), a, b)).isSameAs(b);
         }
-        Await.until(() -> local.tcpServer().equals(endpoint(b, 0.5, 0.5)), "TCP fails over to b");
-        Await.until(() -> local.udpServer().equals(endpoint(b, 0.5, 0.5)), "UDP fails over to b");
+        Await.until(() -> local.tcpServer().equals(endpoint(b, 0.1, 0.1)), "TCP fails over to b");
+        Await.until(() -> local.udpServer().equals(endpoint(b, 0.1, 0.1)), "UDP fails over to b");
         assertThat(carrier(udpRoundTrip(local), a, b)).isSameAs(b);
 
         // the upload through b never noticed
