@@ -26,10 +26,17 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
     };
 
     private final long timeoutNanos;
+    private final Runnable ended;
     private ScheduledFuture<?> timer;
 
     HandshakeDeadline(Duration timeout) {
+        this(timeout, () -> {});
+    }
+
+    /** @param ended run once when the handshake ends: the relay took over, or the connection closed */
+    HandshakeDeadline(Duration timeout, Runnable ended) {
         this.timeoutNanos = timeout.toNanos();
+        this.ended = ended;
     }
 
     @Override
@@ -60,5 +67,6 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
+        ended.run(); // removed by Relay.start, or with the pipeline when the channel closes
     }
 }

@@ -53,6 +53,9 @@ final class ServerRequestHandler extends SetupStage {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ProxyRequest proxyRequest && request == null && !violated) {
             request = proxyRequest;
+            if (ctx.pipeline().get(PreAuthBudget.class) != null) {
+                ctx.pipeline().remove(PreAuthBudget.class); // authenticated: the relay's limits apply now
+            }
             if (proxyRequest.user() != null) {
                 ctx.channel().attr(ServerPort.USER).set(proxyRequest.user());
             }
