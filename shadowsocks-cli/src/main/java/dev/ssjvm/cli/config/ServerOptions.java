@@ -61,7 +61,7 @@ public final class ServerOptions {
     public Integer maxHandshakes;
 
     @Option(names = "--max-handshakes-per-ip", paramLabel = "N",
-            description = "The same, per client address (default 64; config: max_handshakes_per_ip).")
+            description = "The same, per client address (default 256; config: max_handshakes_per_ip).")
     public Integer maxHandshakesPerIp;
 
     @Option(names = "--acl", paramLabel = "FILE",

@@ -30,8 +30,11 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
 
     /** Enough for a small VPS: a few MiB of buffers and 2048 descriptors at worst, for strangers. */
     public static final int DEFAULT_MAX_HANDSHAKES = 2048;
-    /** A household behind one NAT opens a few dozen at once; a scanner from one address gets no more. */
-    public static final int DEFAULT_MAX_HANDSHAKES_PER_IP = 64;
+    /**
+     * One sslocal carries a whole browser (or household behind a NAT): a page load opens a hundred or
+     * more connections at once. A scanner from one address gets no more than this.
+     */
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_IP = 256;
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 

@@ -234,20 +234,10 @@ public final class ServerPort {
             ch.close();
             return;
         }
-        Runnable release = new Runnable() {
-            private boolean done; // handlerRemoved runs once, but guard anyway: a slot is given back once
-
-            @Override
-            public void run() {
-                if (!done) {
-                    done = true;
-                    context.handshakes().release(source);
-                }
-            }
-        };
         ch.pipeline()
                 .addLast("idle", new IdleTimeout(timeout))
-                .addLast("deadline", new HandshakeDeadline(limits.handshakeTimeout(), release))
+                .addLast("deadline", new HandshakeDeadline(limits.handshakeTimeout(),
+                        () -> context.handshakes().release(source)))
                 .addLast("budget", new PreAuthBudget())
                 .addLast("codec", protocols.tcp().newCodec())
                 .addLast("request", new ServerRequestHandler(this, context));
