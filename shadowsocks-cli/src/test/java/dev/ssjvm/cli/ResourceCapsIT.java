@@ -237,7 +237,7 @@ class ResourceCapsIT {
             assertThat(fds(server)).as("descriptors of the server").isGreaterThanOrEqualTo(limit - 1);
             // the open relay still works, both ways
             for (int i = 0; i < 20; i++) {
-                relay.getOutputStream().write(new byte[] {'E', (byte) (10 + i)});
+                relay.getOutputStream().write(10 + i); // the target echoes everything after the 'E'
                 assertThat(relay.getInputStream().read()).as("relay while out of descriptors").isEqualTo(10 + i);
                 Thread.sleep(100);
             }
@@ -248,7 +248,6 @@ class ResourceCapsIT {
             }
         }
         // descriptors come free as the silent connections end: new clients are served again
-        server.awaitLog("accepting connections again", 1);
         boolean served = false;
         for (int attempt = 0; attempt < 50 && !served; attempt++) {
             served = echoes(local, target, 77);
@@ -257,7 +256,8 @@ class ResourceCapsIT {
             }
         }
         assertThat(served).as("a new client once descriptors are free").isTrue();
-        relay.getOutputStream().write(new byte[] {'E', 6});
+        server.awaitLog("accepting connections again", 1);
+        relay.getOutputStream().write(6);
         assertThat(relay.getInputStream().read()).isEqualTo(6);
 
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
