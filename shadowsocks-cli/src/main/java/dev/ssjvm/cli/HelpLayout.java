@@ -29,7 +29,8 @@ final class HelpLayout {
                 g.put("Server", List.of("-c", "--test-config", "--server-addr", "--server-port", "--password",
                         "--encrypt-method", "-u", "-U", "--plugin", "--plugin-opts", "--public-host"));
                 g.put("Network", List.of("--timeout", "--udp-timeout", "--udp-max-associations",
-                        "--handshake-timeout", "--nameserver", "-6", "--no-delay", "--fast-open", "--reuse-port",
+                        "--handshake-timeout", "--max-handshakes", "--max-handshakes-per-ip", "--nameserver", "-6",
+                        "--no-delay", "--fast-open", "--reuse-port",
                         "--outbound-bind-addr", "--forbidden-ip", "--acl"));
                 g.put("Operating", List.of("--manager-address", "--api-address", "--api-secret",
                         "--metrics-address", "--state-file", "--drain-timeout", "--pid-file", "--crypto-backend",

@@ -266,12 +266,23 @@ class LaunchersIT {
         }
 
         static Launched start(Path dir, String launcher, String... args) throws IOException {
+            return start(dir, List.of(), java.util.Map.of(), launcher, args);
+        }
+
+        /**
+         * @param prefix a command that execs the launcher (such as {@code prlimit --nofile=N:N}), so the
+         *     process is still the one started
+         * @param env added to the environment
+         */
+        static Launched start(Path dir, List<String> prefix, java.util.Map<String, String> env, String launcher,
+                String... args) throws IOException {
             Path log = Files.createTempFile(dir, launcher, ".log");
-            List<String> command = new java.util.ArrayList<>();
+            List<String> command = new java.util.ArrayList<>(prefix);
             command.add(ROOT.resolve("bin").resolve(launcher).toString());
             command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Launched(p, log);
+            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            b.environment().putAll(env);
+            return new Launched(b.start(), log);
         }
 
         Launched awaitTcp(int port) throws Exception {

@@ -33,7 +33,8 @@ public final class LocalConfigLoader {
     private static final String COMMAND = "sslocal";
     /** ssserver's keys, which a file shared by both commands may hold. */
     private static final List<String> SERVER_KEYS = List.of(
-            "port_password", "forbidden_ip", "handshake_timeout", "users", "outbound_bind_addr");
+            "port_password", "forbidden_ip", "handshake_timeout", "users", "outbound_bind_addr",
+            "max_handshakes", "max_handshakes_per_ip");
 
     private LocalConfigLoader() {}
 

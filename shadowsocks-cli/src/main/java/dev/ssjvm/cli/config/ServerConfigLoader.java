@@ -116,6 +116,17 @@ public final class ServerConfigLoader {
             handshake = Values.positive(flags.handshakeTimeout, "--handshake-timeout");
         }
         b.handshakeTimeout(Duration.ofSeconds(handshake));
+        int maxHandshakes = config.integer("max_handshakes", 1, 1_000_000)
+                .orElse(ServerSettings.DEFAULT_MAX_HANDSHAKES);
+        if (flags.maxHandshakes != null) {
+            maxHandshakes = Values.positive(flags.maxHandshakes, "--max-handshakes");
+        }
+        int maxHandshakesPerIp = config.integer("max_handshakes_per_ip", 1, 1_000_000)
+                .orElse(ServerSettings.DEFAULT_MAX_HANDSHAKES_PER_IP);
+        if (flags.maxHandshakesPerIp != null) {
+            maxHandshakesPerIp = Values.positive(flags.maxHandshakesPerIp, "--max-handshakes-per-ip");
+        }
+        b.maxHandshakes(maxHandshakes, maxHandshakesPerIp);
         IpRangeSet defaultForbidden = IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
         IpRangeSet forbidden = config.has("forbidden_ip") ? config.orReport(() -> Values.ipRanges(
                 String.join(",", config.stringOrList("forbidden_ip").orElse(List.of())),

@@ -55,6 +55,15 @@ public final class ServerOptions {
             description = "Time a new connection has to send a valid request (default 60).")
     public Integer handshakeTimeout;
 
+    @Option(names = "--max-handshakes", paramLabel = "N",
+            description = "Connections still in the handshake the server holds at most; more are reset at once"
+                    + " (default 2048; config: max_handshakes).")
+    public Integer maxHandshakes;
+
+    @Option(names = "--max-handshakes-per-ip", paramLabel = "N",
+            description = "The same, per client address (default 256; config: max_handshakes_per_ip).")
+    public Integer maxHandshakesPerIp;
+
     @Option(names = "--acl", paramLabel = "FILE",
             description = "ACL file (shadowsocks-libev/-rust format): targets in its [outbound_block_list] are"
                     + " refused, by name before any lookup and by address after (config: acl).")

@@ -175,6 +175,7 @@ class ServerConfigLoaderTest {
                  "timeout": 30, "udp_timeout": 7, "udp_max_associations": 9, "mode": "tcp_and_udp",
                  "nameserver": "127.0.0.53:5353", "ipv6_first": true, "no_delay": false, "fast_open": true,
                  "reuse_port": true, "workers": 3, "transport": "nio", "handshake_timeout": 11,
+                 "max_handshakes": 100, "max_handshakes_per_ip": 7,
                  "forbidden_ip": ["10.0.0.0/8"], "outbound_bind_addr": "127.0.0.2", "remarks": "home",
                  "plugin": "", "plugin_opts": ""}
                 """);
@@ -189,6 +190,8 @@ class ServerConfigLoaderTest {
         assertThat(s.common().workerThreads()).isEqualTo(3);
         assertThat(s.common().transport()).isEqualTo("nio");
         assertThat(s.handshakeTimeout().toSeconds()).isEqualTo(11);
+        assertThat(s.maxHandshakes()).isEqualTo(100);
+        assertThat(s.maxHandshakesPerIp()).isEqualTo(7);
         assertThat(s.outboundBindAddress()).isEqualTo("127.0.0.2");
         assertThat(s.ports().get(0).remarks()).isEqualTo("home");
         assertThat(notices).isEmpty();
@@ -196,6 +199,8 @@ class ServerConfigLoaderTest {
         assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"udp_timout\": 5}"))
                 .contains("config.json").contains("key 'udp_timout' is not a setting of ssserver")
                 .contains("did you mean 'udp_timeout'");
+        assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"max_handshakes_per_ip\": 0}"))
+                .contains("config.json").contains("max_handshakes_per_ip");
         assertThat(error("{\"server_port\": 1, \"password\": \"x\", \"shiny_new_option\": true}"))
                 .contains("key 'shiny_new_option' is not a setting of ssserver").doesNotContain("did you mean");
         assertThat(error("{\"servers\": [{\"server_port\": 1, \"password\": \"x\", \"tcp_weigth\": 1}]}"))

@@ -21,9 +21,20 @@ import java.util.Objects;
  * @param outboundBindAddress local address for outgoing connections, or {@code null}
  * @param acl the ACL file ({@code acl}, {@code --acl}) whose {@code [outbound_block_list]} the server
  *     refuses as targets, or {@code null}
+ * @param maxHandshakes connections still in the handshake the whole server holds at most
+ *     ({@code max_handshakes}); more are closed at once
+ * @param maxHandshakesPerIp the same, per source address ({@code max_handshakes_per_ip})
  */
 public record ServerSettings(List<PortSettings> ports, CommonSettings common, Duration handshakeTimeout,
-        IpRangeSet forbidden, String outboundBindAddress, AclFile acl) {
+        IpRangeSet forbidden, String outboundBindAddress, AclFile acl, int maxHandshakes, int maxHandshakesPerIp) {
+
+    /** Enough for a small VPS: a few MiB of buffers and 2048 descriptors at worst, for strangers. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 2048;
+    /**
+     * One sslocal carries a whole browser (or household behind a NAT): a page load opens a hundred or
+     * more connections at once. A scanner from one address gets no more than this.
+     */
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_IP = 256;
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -33,6 +44,9 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
         Objects.requireNonNull(forbidden, "forbidden");
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new IllegalArgumentException("handshake_timeout must be positive");
+        }
+        if (maxHandshakes < 1 || maxHandshakesPerIp < 1) {
+            throw new IllegalArgumentException("max_handshakes and max_handshakes_per_ip must be positive");
         }
     }
 
@@ -58,6 +72,8 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
         private IpRangeSet forbidden = IpRangeSet.parse(IpRangeSet.DEFAULT_FORBIDDEN);
         private String outboundBindAddress;
         private AclFile acl;
+        private int maxHandshakes = DEFAULT_MAX_HANDSHAKES;
+        private int maxHandshakesPerIp = DEFAULT_MAX_HANDSHAKES_PER_IP;
 
         public Builder port(PortSettings port) {
             ports.add(port);
@@ -115,8 +131,15 @@ public record ServerSettings(List<PortSettings> ports, CommonSettings common, Du
             return this;
         }
 
+        public Builder maxHandshakes(int total, int perIp) {
+            maxHandshakes = total;
+            maxHandshakesPerIp = perIp;
+            return this;
+        }
+
         public ServerSettings build() {
-            return new ServerSettings(ports, common, handshakeTimeout, forbidden, outboundBindAddress, acl);
+            return new ServerSettings(ports, common, handshakeTimeout, forbidden, outboundBindAddress, acl,
+                    maxHandshakes, maxHandshakesPerIp);
         }
     }
 }

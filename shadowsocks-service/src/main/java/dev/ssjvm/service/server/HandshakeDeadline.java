@@ -26,10 +26,21 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
     };
 
     private final long timeoutNanos;
+    private final Runnable onEnd;
+    private boolean ended;
     private ScheduledFuture<?> timer;
 
     HandshakeDeadline(Duration timeout) {
+        this(timeout, () -> {});
+    }
+
+    /**
+     * @param onEnd run once when the handshake ends: the request authenticated, the relay took over, or
+     *     the connection closed
+     */
+    HandshakeDeadline(Duration timeout, Runnable onEnd) {
         this.timeoutNanos = timeout.toNanos();
+        this.onEnd = onEnd;
     }
 
     @Override
@@ -55,10 +66,23 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The request authenticated: the connection no longer counts as one in the handshake. */
+    void authenticated() {
+        end();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (timer != null) {
             timer.cancel(false);
+        }
+        end(); // removed by Relay.start, or with the pipeline when the channel closes
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            onEnd.run();
         }
     }
 }

@@ -26,6 +26,7 @@ final class ServerContext {
     private final ServerMetrics metrics;
     private volatile ServerSettings settings;
     private volatile InetSocketAddress outboundBind;
+    private final HandshakeSlots handshakes = new HandshakeSlots();
 
     ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
             ServerMetrics metrics) {
@@ -44,6 +45,11 @@ final class ServerContext {
     void settings(ServerSettings value) {
         settings = value;
         outboundBind = value.outboundBindAddress() == null ? null : new InetSocketAddress(value.outboundBindAddress(), 0);
+    }
+
+    /** The connections of every port still in the handshake, counted against the limits. */
+    HandshakeSlots handshakes() {
+        return handshakes;
     }
 
     ServiceIo io() {

@@ -7,6 +7,7 @@ import dev.ssjvm.core.protocol.UserKey;
 import dev.ssjvm.crypto.MethodKeys;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.PortSettings;
+import dev.ssjvm.service.config.ServerSettings;
 import dev.ssjvm.service.limits.PortLimiter;
 import dev.ssjvm.service.limits.PortLimits;
 import dev.ssjvm.service.limits.Refusal;
@@ -16,6 +17,7 @@ import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import dev.ssjvm.service.transport.TcpListener;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.group.ChannelGroup;
@@ -218,9 +220,25 @@ public final class ServerPort {
 
     private void initConnection(Channel ch) {
         context.metrics().tcpAccepted(port);
+        InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+        if (remote == null) { // gone between accept and now
+            ch.close();
+            return;
+        }
+        InetAddress source = remote.getAddress();
+        ServerSettings limits = context.settings();
+        if (!context.handshakes().acquire(source, limits.maxHandshakes(), limits.maxHandshakesPerIp())) {
+            // a reset: no TIME_WAIT left on our side, and nothing said that a full backlog would not say
+            LOG.debug("{} over the handshake limits, refused", ch.remoteAddress());
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return;
+        }
         ch.pipeline()
                 .addLast("idle", new IdleTimeout(timeout))
-                .addLast("deadline", new HandshakeDeadline(context.settings().handshakeTimeout()))
+                .addLast("deadline", new HandshakeDeadline(limits.handshakeTimeout(),
+                        () -> context.handshakes().release(source)))
+                .addLast("budget", new PreAuthBudget())
                 .addLast("codec", protocols.tcp().newCodec())
                 .addLast("request", new ServerRequestHandler(this, context));
     }

@@ -53,6 +53,13 @@ final class ServerRequestHandler extends SetupStage {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ProxyRequest proxyRequest && request == null && !violated) {
             request = proxyRequest;
+            if (ctx.pipeline().get(PreAuthBudget.class) != null) {
+                ctx.pipeline().remove(PreAuthBudget.class); // authenticated: the relay's limits apply now
+            }
+            HandshakeDeadline deadline = ctx.pipeline().get(HandshakeDeadline.class);
+            if (deadline != null) {
+                deadline.authenticated(); // its slot is free; the deadline itself still runs until the relay
+            }
             if (proxyRequest.user() != null) {
                 ctx.channel().attr(ServerPort.USER).set(proxyRequest.user());
             }

@@ -328,6 +328,11 @@ public final class ShadowsocksServer implements Closeable {
         return ports().stream().mapToInt(ServerPort::udpAssociations).sum();
     }
 
+    /** TCP connections still in the handshake now, on every port (counted against {@code max_handshakes}). */
+    public int handshakesInProgress() {
+        return context.handshakes().total();
+    }
+
     /** TCP connections open now on every port (accepted and not yet closed). */
     public int openConnections() {
         return ports().stream().mapToInt(ServerPort::openConnections).sum();

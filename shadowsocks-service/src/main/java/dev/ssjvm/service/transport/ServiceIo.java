@@ -37,6 +37,7 @@ public final class ServiceIo implements Closeable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final DnsResolver resolver;
+    private final AcceptBackoff acceptBackoff = new AcceptBackoff();
 
     /** The I/O a service's shared settings ask for: transport, event loops, DNS. */
     public ServiceIo(String name, CommonSettings settings) {
@@ -144,6 +145,7 @@ public final class ServiceIo implements Closeable {
                 .channel(transport.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(acceptBackoff) // out of descriptors: pause accepting, log once in a while
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
                         options.reads() != null ? options.reads() : new AdaptiveRecvByteBufAllocator())
