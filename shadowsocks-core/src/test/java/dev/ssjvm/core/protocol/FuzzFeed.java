@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -42,6 +43,36 @@ public final class FuzzFeed {
             channel.writeInbound(piece);
         }
         return fed;
+    }
+
+    /**
+     * Like {@link #feedChunks} for a decoder whose declared way to refuse input is to fail the channel
+     * (the client decoders): each DecoderException is taken, as the pipeline's handler would, and the
+     * feeding goes on.
+     */
+    public static List<ByteBuf> feedChunksFailing(EmbeddedChannel channel, FuzzedDataProvider data) {
+        List<ByteBuf> fed = new ArrayList<>();
+        while (data.remainingBytes() > 0 && channel.isOpen()) {
+            byte[] bytes = data.consumeBytes(data.consumeInt(0, 4096));
+            ByteBuf piece = Unpooled.buffer(bytes.length).writeBytes(bytes);
+            fed.add(piece);
+            try {
+                channel.writeInbound(piece);
+            } catch (DecoderException declared) {
+                // the decoder's refusal: bad authentication or framing
+            }
+        }
+        return fed;
+    }
+
+    /** {@link #finish} where a DecoderException at the end (a response cut inside a chunk) is declared. */
+    public static void finishFailing(EmbeddedChannel channel, List<ByteBuf> fed) {
+        try {
+            channel.finishAndReleaseAll();
+        } catch (DecoderException declared) {
+            channel.finishAndReleaseAll();
+        }
+        finish(channel, fed);
     }
 
     /** Reads everything inbound: the payload bytes, releasing buffers; other messages are collected. */

@@ -45,16 +45,16 @@ class Sip022FuzzTest {
         FuzzFeed.finish(server, fed);
     }
 
-    /** The client's decoder of the server's replies, fed arbitrary chunks. */
+    /** The client's decoder of the server's replies, fed arbitrary chunks: it may only fail the channel. */
     @FuzzTest(maxDuration = "10s")
     void tcpClientDecoder(FuzzedDataProvider data) {
         TcpClientProtocol protocol = Sip022Testing.tcpClient(KIND, PSK, CRYPTO, NOW);
         EmbeddedChannel client = new EmbeddedChannel(protocol.newCodec(InetSocketAddress.createUnresolved("t.test", 80)));
         client.writeOutbound(Unpooled.EMPTY_BUFFER); // the request goes out first, as in a real connection
         FuzzFeed.drainOutbound(client);
-        List<ByteBuf> fed = FuzzFeed.feedChunks(client, data);
+        List<ByteBuf> fed = FuzzFeed.feedChunksFailing(client, data);
         FuzzFeed.drain(client, new ArrayList<>());
-        FuzzFeed.finish(client, fed);
+        FuzzFeed.finishFailing(client, fed);
     }
 
     /** What the client codec produced decodes back to the same target and bytes, however it is split. */
