@@ -91,7 +91,8 @@ class FirstRunIT {
             String url = server.awaitLine("ss://");
             try (Started local = Started.start(dir, home, home.resolve(".config"), "sslocal", url)) {
                 local.awaitTcp(1080);
-                assertThat(local.output()).contains("SOCKS5 + HTTP mixed port on 127.0.0.1:1080");
+                // the line comes once the listeners are bound, so it may follow the first accepted connect
+                assertThat(local.awaitLine("sslocal: SOCKS5 + HTTP mixed port")).contains("on 127.0.0.1:1080");
                 for (String proxy : List.of("--socks5-hostname", "--proxy")) {
                     ExternalPeer.Result r = ExternalPeer.run(60, "curl", "-sS", "--max-time", "30", proxy,
                             "127.0.0.1:1080", "http://127.0.0.1:" + http.port() + "/bytes/1000");
