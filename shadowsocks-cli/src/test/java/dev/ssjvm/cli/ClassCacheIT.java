@@ -115,7 +115,7 @@ class ClassCacheIT {
         Path out = Files.createTempFile(dir, "out", ".txt");
         ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/ssserver").toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().remove("SSJVM_CLASS_CACHE");
+        pb.environment().put("SSJVM_CLASS_CACHE", "on"); // the build turns it off for the other ITs
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
