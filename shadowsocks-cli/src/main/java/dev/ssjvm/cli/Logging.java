@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Where log lines go and how many there are. Levels come from the {@code -v} count: info by default,
  * connection events with -v, everything with -vv. Lines go to stderr (the {@code STDERR} appender of
- * {@code logback.xml}), or with {@code --log-file} / {@code log_file} to a file instead, rolled daily
+ * {@link LogConfigurator}), or with {@code --log-file} / {@code log_file} to a file instead, rolled daily
  * and whenever it reaches {@link #MAX_FILE_SIZE}, the rolled files gzipped and kept for
  * {@link #MAX_HISTORY} days and {@link #TOTAL_SIZE_CAP} at most.
  */
@@ -33,7 +33,7 @@ final class Logging {
     /** Rolled files: {@code <file>.<day>.<n>.gz}, n counting from 0 within a day. */
     static final String ROLLED_SUFFIX = ".%d{yyyy-MM-dd}.%i.gz";
     static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %msg%n";
-    /** The appender of {@code logback.xml} that a log file replaces. */
+    /** The appender of {@link LogConfigurator} that a log file replaces. */
     static final String STDERR_APPENDER = "STDERR";
     static final String FILE_APPENDER = "FILE";
 

@@ -20,6 +20,10 @@ public final class BloomSaltFilter implements SaltFilter {
     private final int bits;
     private final long seed0;
     private final long seed1;
+    /**
+     * Allocated on first use, {@code previous} at the first swap: a server's four filters are 16 MiB of
+     * zeroed (so resident) arrays, which an idle process, or one without UDP, never needs.
+     */
     private long[] current;
     private long[] previous;
     private int count;
@@ -32,8 +36,6 @@ public final class BloomSaltFilter implements SaltFilter {
         this.capacity = capacity;
         long wanted = (long) Math.ceil(capacity * HASHES / Math.log(2));
         this.bits = (int) Math.min(1L << 30, Math.max(64, Long.highestOneBit(wanted - 1) << 1));
-        this.current = new long[(bits + 63) / 64];
-        this.previous = new long[(bits + 63) / 64];
         SecureRandom random = new SecureRandom();
         this.seed0 = random.nextLong();
         this.seed1 = random.nextLong() | 1;
@@ -43,12 +45,19 @@ public final class BloomSaltFilter implements SaltFilter {
     public synchronized boolean checkAndAdd(byte[] salt) {
         long h1 = mix(salt, seed0);
         long h2 = mix(salt, seed1) | 1;
-        if (contains(current, h1, h2) || contains(previous, h1, h2)) {
+        if (current == null) {
+            current = new long[(bits + 63) / 64];
+        }
+        if (contains(current, h1, h2) || (previous != null && contains(previous, h1, h2))) {
             return false;
         }
         if (count >= capacity) {
             long[] recycled = previous;
-            java.util.Arrays.fill(recycled, 0L);
+            if (recycled == null) {
+                recycled = new long[current.length];
+            } else {
+                java.util.Arrays.fill(recycled, 0L);
+            }
             previous = current;
             current = recycled;
             count = 0;
