@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.core.address.SocksAddressCodec;
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
@@ -18,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +51,10 @@ class HandshakeLimitsTest {
                 assertThat(open(address, "127.0.0.3", 3, held)).as("reset, .3").isZero();
                 assertThat(open(address, "127.0.0.4", 3, held)).as("reset, total").isEqualTo(1);
                 assertThat(server.handshakesInProgress()).isEqualTo(8);
+                // each refusal counted (ssjvm_limit_hits{reason="handshakes_per_ip"|"handshakes"})
+                Map<Refusal, Long> hits = server.traffic().snapshot().get(address.getPort()).limitHits();
+                assertThat(hits.get(Refusal.HANDSHAKES_PER_IP)).as("per-address refusals").isEqualTo(2);
+                assertThat(hits.get(Refusal.HANDSHAKES)).as("total refusals").isEqualTo(1);
                 // full: even a good client is refused now (newest refused); one silent connection leaves
                 held.remove(0).close();
                 awaitHandshakes(server, 7);

@@ -1,5 +1,6 @@
 package dev.ssjvm.service.server;
 
+import dev.ssjvm.service.limits.Refusal;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,11 +16,14 @@ final class HandshakeSlots {
     private final AtomicInteger total = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    /** Takes a slot for a connection from {@code source}; false (nothing taken) when over a limit. */
-    boolean acquire(InetAddress source, int maxTotal, int maxPerAddress) {
+    /**
+     * Takes a slot for a connection from {@code source}: null when taken, else the limit that refused
+     * it (nothing taken).
+     */
+    Refusal acquire(InetAddress source, int maxTotal, int maxPerAddress) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
-            return false;
+            return Refusal.HANDSHAKES;
         }
         boolean[] taken = new boolean[1];
         perAddress.compute(source, (a, n) -> {
@@ -32,8 +36,9 @@ final class HandshakeSlots {
         });
         if (!taken[0]) {
             total.decrementAndGet();
+            return Refusal.HANDSHAKES_PER_IP;
         }
-        return taken[0];
+        return null;
     }
 
     /** Gives back the slot of a connection from {@code source}: its handshake ended, or it closed. */

@@ -227,9 +227,12 @@ public final class ServerPort {
         }
         InetAddress source = remote.getAddress();
         ServerSettings limits = context.settings();
-        if (!context.handshakes().acquire(source, limits.maxHandshakes(), limits.maxHandshakesPerIp())) {
+        Refusal over = context.handshakes().acquire(source, limits.maxHandshakes(), limits.maxHandshakesPerIp());
+        if (over != null) {
             // a reset: no TIME_WAIT left on our side, and nothing said that a full backlog would not say
             LOG.debug("{} over the handshake limits, refused", ch.remoteAddress());
+            context.metrics().limitHit(port, null, over);
+            context.capWarnings().refused(over, port);
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
@@ -238,7 +241,10 @@ public final class ServerPort {
                 .addLast("idle", new IdleTimeout(timeout))
                 .addLast("deadline", new HandshakeDeadline(limits.handshakeTimeout(),
                         () -> context.handshakes().release(source)))
-                .addLast("budget", new PreAuthBudget())
+                .addLast("budget", new PreAuthBudget(() -> {
+                    context.metrics().limitHit(port, null, Refusal.PRE_AUTH_BYTES);
+                    context.capWarnings().refused(Refusal.PRE_AUTH_BYTES, port);
+                }))
                 .addLast("codec", protocols.tcp().newCodec())
                 .addLast("request", new ServerRequestHandler(this, context));
     }
