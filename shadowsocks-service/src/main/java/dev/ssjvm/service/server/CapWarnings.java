@@ -44,7 +44,8 @@ final class CapWarnings {
 
     private static String describe(Refusal cap) {
         return switch (cap) {
-            case HANDSHAKES -> "max_handshakes (connections in the handshake, all sources)";
+            case HANDSHAKES -> "max_handshakes (connections in the handshake, all sources: the oldest reset to"
+                    + " make room, or the newcomer when all are younger than 2 s)";
             case HANDSHAKES_PER_IP -> "max_handshakes_per_ip (connections in the handshake from one address)";
             case PRE_AUTH_BYTES -> "the pre-auth budget (" + PreAuthBudget.MAX_BYTES / 1024
                     + " KiB without a complete request)";
