@@ -29,7 +29,7 @@ final class CapWarnings {
         }
     }
 
-    /** A connection on {@code port} refused by {@code cap}: logged if no line for that cap went out lately. */
+    /** A connection on {@code port} refused or reset by {@code cap}: logged if no line for that cap went out lately. */
     void refused(Refusal cap, int port) {
         Line line = lines.get(cap);
         long count = line.since().incrementAndGet();
@@ -37,7 +37,7 @@ final class CapWarnings {
         long last = line.last().get();
         if (now - last >= INTERVAL_NANOS && line.last().compareAndSet(last, now)) {
             line.since().addAndGet(-count);
-            LOG.warn("{} connection(s) refused by {} since the last such line, the latest on port {} (at most one"
+            LOG.warn("{} connection(s) reset by {} since the last such line, the latest on port {} (at most one"
                     + " line per {} s)", count, describe(cap), port, TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS));
         }
     }
@@ -45,7 +45,7 @@ final class CapWarnings {
     private static String describe(Refusal cap) {
         return switch (cap) {
             case HANDSHAKES -> "max_handshakes (connections in the handshake, all sources: the oldest reset to"
-                    + " make room, or the newcomer when all are younger than 2 s)";
+                    + " make room)";
             case HANDSHAKES_PER_IP -> "max_handshakes_per_ip (connections in the handshake from one address)";
             case PRE_AUTH_BYTES -> "the pre-auth budget (" + PreAuthBudget.MAX_BYTES / 1024
                     + " KiB without a complete request)";

@@ -6,52 +6,37 @@ import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Counts the connections of a server still in the handshake (accepted, not yet relaying), in all and
  * per source address, so that a flood of silent or garbage connections holds a bounded number of
  * descriptors and buffers. Over the per-address limit the newcomer is refused. At the total limit the
- * oldest connection in the handshake makes room, reset, if it has been there {@link #MIN_AGE_NANOS}
- * or longer: a real client sends its request within a round trip, so the oldest is a flood's silent
- * connection, and refusing the newcomer instead would let flood connections from many addresses hold
- * every slot until their handshake deadline, starving good clients (bench/flood measured it). Only
- * when every slot is younger than that is the newcomer refused. Shared by every port and event loop:
- * the slots are a list in arrival order under this object's lock (a few pointer moves per connection).
+ * oldest connection in the handshake is reset to make room: a real client sends its request within a
+ * round trip, so the oldest is a flood's; refusing the newcomer instead let flood connections from
+ * many addresses hold every slot until their handshake deadline, and good clients were refused
+ * (bench/flood). Pushing a good client out would take max_handshakes newer connections within its one
+ * round trip. Shared by every port and event loop: the slots are a list in arrival order under this
+ * object's lock (a few pointer moves per connection).
  */
 final class HandshakeSlots {
-    /** Connections younger than this in the handshake are not reset to make room. */
-    static final long MIN_AGE_NANOS = TimeUnit.SECONDS.toNanos(2);
-
     /** One connection in the handshake: a node of the arrival-order list. */
     static final class Slot {
         final Channel channel;
         final InetAddress source;
-        final long since;
         Slot prev;
         Slot next;
         boolean linked;
 
-        Slot(Channel channel, InetAddress source, long since) {
+        Slot(Channel channel, InetAddress source) {
             this.channel = channel;
             this.source = source;
-            this.since = since;
         }
     }
 
-    private final long minAgeNanos;
     private final Map<InetAddress, Integer> perAddress = new HashMap<>();
     private Slot oldest;
     private Slot newest;
     private volatile int total;
-
-    HandshakeSlots() {
-        this(MIN_AGE_NANOS);
-    }
-
-    HandshakeSlots(long minAgeNanos) {
-        this.minAgeNanos = minAgeNanos;
-    }
 
     /**
      * Takes a slot for {@code channel} from {@code source}. Returns the slot, or null when the
@@ -62,7 +47,6 @@ final class HandshakeSlots {
             boolean[] evicted) {
         Slot made;
         Slot victim = null;
-        long now = System.nanoTime();
         synchronized (this) {
             int fromSource = perAddress.getOrDefault(source, 0);
             if (fromSource >= maxPerAddress) {
@@ -70,14 +54,14 @@ final class HandshakeSlots {
                 return null;
             }
             if (total >= maxTotal) {
-                if (oldest == null || now - oldest.since < minAgeNanos) {
+                if (oldest == null) { // max_handshakes 0
                     refusedBy[0] = Refusal.HANDSHAKES;
                     return null;
                 }
                 victim = oldest;
                 unlink(victim);
             }
-            made = new Slot(channel, source, now);
+            made = new Slot(channel, source);
             link(made);
         }
         if (victim != null) {
