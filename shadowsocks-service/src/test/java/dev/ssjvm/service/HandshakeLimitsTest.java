@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssjvm.core.address.SocksAddressCodec;
 import dev.ssjvm.crypto.CipherKind;
+import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
@@ -18,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The handshake limits on a real server: silent connections from one address beyond
- * {@code max_handshakes_per_ip}, and from all beyond {@code max_handshakes}, are reset at once; those
- * within stay open (silent until the deadline); a client from another address is served meanwhile;
+ * {@code max_handshakes_per_ip} are reset at once; beyond {@code max_handshakes} the oldest silent one
+ * is reset to make room; the others stay open (silent until the deadline); a client is served meanwhile;
  * the count returns to 0 when they close. Sources are distinct loopback addresses (127.0.0.0/8).
  */
 @ExtendWith(LeakCheck.class)
@@ -45,11 +47,17 @@ class HandshakeLimitsTest {
             try {
                 // 5 from 127.0.0.2: 3 held, 2 reset (per address)
                 assertThat(open(address, "127.0.0.2", 5, held)).as("reset, per address").isEqualTo(2);
-                // 3 from each of .3 and .4: 3 + 2 held (8 in all), 1 reset (total)
+                // 3 from each of .3 and .4: all held; the 9th makes room by resetting the oldest (from .2,
+                // seconds old: each held connection above waited 1 s for a reset that did not come)
                 assertThat(open(address, "127.0.0.3", 3, held)).as("reset, .3").isZero();
-                assertThat(open(address, "127.0.0.4", 3, held)).as("reset, total").isEqualTo(1);
+                assertThat(open(address, "127.0.0.4", 3, held)).as("reset, .4").isZero();
                 assertThat(server.handshakesInProgress()).isEqualTo(8);
-                // full: even a good client is refused now (newest refused); one silent connection leaves
+                assertThat(wasReset(held.remove(0))).as("the oldest, reset to make room").isTrue();
+                // each refusal counted (ssjvm_limit_hits{reason="handshakes_per_ip"|"handshakes"})
+                Map<Refusal, Long> hits = server.traffic().snapshot().get(address.getPort()).limitHits();
+                assertThat(hits.get(Refusal.HANDSHAKES_PER_IP)).as("per-address refusals").isEqualTo(2);
+                assertThat(hits.get(Refusal.HANDSHAKES)).as("total-limit resets").isEqualTo(1);
+                // one silent connection leaves: a good client takes its slot
                 held.remove(0).close();
                 awaitHandshakes(server, 7);
                 assertThat(echoThroughServer(address, target)).as("a good client, in the freed slot").isTrue();
@@ -86,6 +94,18 @@ class HandshakeLimitsTest {
             }
         }
         return reset;
+    }
+
+    /** Whether the server reset (or closed) {@code s}; closes it. */
+    private static boolean wasReset(Socket s) throws IOException {
+        try (s) {
+            s.setSoTimeout(5000);
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) { // connection reset
+            return true;
+        }
     }
 
     private static void awaitHandshakes(ShadowsocksServer server, int expected) throws InterruptedException {

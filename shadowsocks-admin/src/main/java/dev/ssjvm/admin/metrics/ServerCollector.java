@@ -110,6 +110,8 @@ final class ServerCollector implements MultiCollector {
         Family limitHits = new Family(Kind.COUNTER, "ssjvm_limit_hits",
                 "Connections and packets turned away, or users' connections ended, by a limit", "port",
                 "access_key", "reason");
+        Family acceptFailures = new Family(Kind.COUNTER, "ssjvm_accept_failures",
+                "Accepts that failed (out of file descriptors, mostly), every listener; accepting pauses 100 ms");
         Family accepted = new Family(Kind.COUNTER, "ssjvm_tcp_accepted",
                 "TCP connections accepted, probes included, by port", "port");
         Family portBytes = new Family(Kind.COUNTER, "ssjvm_port_data_bytes",
@@ -205,12 +207,13 @@ final class ServerCollector implements MultiCollector {
             quotas(port, quotaUsed, quotaLimit);
         }
         keys.add(keyCount);
+        acceptFailures.add(server.acceptFailures());
         ports.add(running.size());
         buildInfo.add(1, version);
 
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         for (Family f : new Family[] {dataBytes, opened, closed, natAdded, natRemoved, keys, ports, buildInfo,
-                failures, limitHits, accepted, portBytes, udpPackets, tcpActive, udpActive, socketsOpen, portUsers,
+                failures, limitHits, acceptFailures, accepted, portBytes, udpPackets, tcpActive, udpActive, socketsOpen, portUsers,
                 quotaUsed, quotaLimit}) {
             out.metricSnapshot(f.snapshot());
         }

@@ -22,7 +22,8 @@ public final class HostAndPort {
         String port;
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
-            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
+            // a second '[' inside is no address either (a fuzz finding: "[[h]:1" named host "[h")
+            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':' || s.lastIndexOf('[', close) > 0) {
                 throw new IllegalArgumentException("expected [ipv6]:port, got '" + text + "'");
             }
             host = s.substring(1, close);

@@ -108,6 +108,10 @@ public record ShadowsocksUrl(CipherKind method, String password, String host, in
                     int semi = value.indexOf(';');
                     plugin = semi < 0 ? value : value.substring(0, semi);
                     pluginOptions = semi < 0 ? null : value.substring(semi + 1);
+                    if (plugin.isEmpty() && pluginOptions != null && !pluginOptions.isEmpty()) {
+                        // options for no plugin would be lost on the way back to a URL (a fuzz finding)
+                        throw new IllegalArgumentException("the URL's plugin parameter has options but no plugin");
+                    }
                 } else if (key.equals("prefix") && eq >= 0) {
                     prefix = parsePrefix(pair.substring(eq + 1));
                 }

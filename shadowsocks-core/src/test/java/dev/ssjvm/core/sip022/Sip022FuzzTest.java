@@ -7,8 +7,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ssjvm.core.protocol.ClientPacket;
 import dev.ssjvm.core.protocol.FuzzFeed;
 import dev.ssjvm.core.protocol.ProxyRequest;
+import dev.ssjvm.core.protocol.ServerPacket;
 import dev.ssjvm.core.protocol.TcpClientProtocol;
 import dev.ssjvm.core.protocol.TcpServerProtocol;
+import dev.ssjvm.core.protocol.UdpClientProtocol;
 import dev.ssjvm.core.replay.SaltPool;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
@@ -31,6 +33,7 @@ class Sip022FuzzTest {
     // a fixed key, so a regression input means the same thing on every run
     private static final String PSK = "AAECAwQFBgcICQoLDA0ODw==";
     private static final Sip022UdpServerProtocol UDP = Sip022Testing.udpServer(KIND, PSK, List.of(), CRYPTO, NOW);
+    private static final UdpClientProtocol UDP_CLIENT = Sip022Testing.udpClient(KIND, PSK, CRYPTO, NOW);
 
     private static TcpServerProtocol server() {
         return Sip022Testing.tcpServer(KIND, PSK, List.of(), CRYPTO, new SaltPool(NOW, 100), NOW);
@@ -84,6 +87,18 @@ class Sip022FuzzTest {
         ClientPacket<?> opened = UDP.open(ByteBufAllocator.DEFAULT, packet);
         if (opened != null) {
             opened.release();
+        }
+        assertThat(packet.refCnt()).isEqualTo(1);
+        packet.release();
+    }
+
+    /** Packets from the server (spoofable on the network): opened or dropped, never thrown; the input stays ours. */
+    @FuzzTest(maxDuration = "10s")
+    void udpClientOpen(byte[] bytes) {
+        ByteBuf packet = Unpooled.wrappedBuffer(bytes);
+        ServerPacket opened = UDP_CLIENT.newSession().open(ByteBufAllocator.DEFAULT, packet);
+        if (opened != null) {
+            opened.payload().release();
         }
         assertThat(packet.refCnt()).isEqualTo(1);
         packet.release();

@@ -62,5 +62,8 @@ class ShadowsocksUrlTest {
                 .hasMessageContaining("host:port").hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ShadowsocksUrl.parse("ss://!!!@h:1")).hasMessageContaining("base64");
         assertThat(ShadowsocksUrl.parse("ss://aes-256-gcm:hunter2@h:1").toString()).doesNotContain("hunter2");
+        // a fuzz finding: the options would not survive toUri() (ShadowsocksUrlFuzzTestInputs/parse/)
+        assertThatThrownBy(() -> ShadowsocksUrl.parse("ss://aes-256-gcm:hunter2@h:1/?plugin=%3Bobfs%3Dhttp"))
+                .hasMessageContaining("options but no plugin").hasMessageNotContaining("hunter2");
     }
 }

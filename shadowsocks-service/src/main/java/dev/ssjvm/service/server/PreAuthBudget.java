@@ -20,15 +20,18 @@ final class PreAuthBudget extends ChannelInboundHandlerAdapter {
     static final int MAX_BYTES = 96 * 1024;
 
     private final int max;
+    private final Runnable onOver;
     private long received;
     private boolean over;
 
-    PreAuthBudget() {
-        this(MAX_BYTES);
+    /** @param onOver run once when the budget is spent (counted and, now and then, logged) */
+    PreAuthBudget(Runnable onOver) {
+        this(MAX_BYTES, onOver);
     }
 
-    PreAuthBudget(int max) {
+    PreAuthBudget(int max, Runnable onOver) {
         this.max = max;
+        this.onOver = onOver;
     }
 
     @Override
@@ -43,6 +46,7 @@ final class PreAuthBudget extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
         if (!ctx.isRemoved() && received > max) { // removed: the request came within this read
             over = true;
+            onOver.run();
             ctx.fireUserEventTriggered(new ProtocolViolation(ProtocolViolation.Kind.MALFORMED,
                     "more than " + max / 1024 + " KiB without a complete request"));
         }

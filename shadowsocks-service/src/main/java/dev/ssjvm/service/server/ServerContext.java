@@ -27,6 +27,7 @@ final class ServerContext {
     private volatile ServerSettings settings;
     private volatile InetSocketAddress outboundBind;
     private final HandshakeSlots handshakes = new HandshakeSlots();
+    private final CapWarnings capWarnings = new CapWarnings();
 
     ServerContext(ServerSettings settings, ServiceIo io, ProtocolContext protocols, OutboundPolicy outbound,
             ServerMetrics metrics) {
@@ -50,6 +51,11 @@ final class ServerContext {
     /** The connections of every port still in the handshake, counted against the limits. */
     HandshakeSlots handshakes() {
         return handshakes;
+    }
+
+    /** The rate-limited warnings of the handshake caps refusing connections. */
+    CapWarnings capWarnings() {
+        return capWarnings;
     }
 
     ServiceIo io() {

@@ -227,9 +227,19 @@ public final class ServerPort {
         }
         InetAddress source = remote.getAddress();
         ServerSettings limits = context.settings();
-        if (!context.handshakes().acquire(source, limits.maxHandshakes(), limits.maxHandshakesPerIp())) {
+        Refusal[] refusedBy = new Refusal[1];
+        boolean[] evicted = new boolean[1];
+        HandshakeSlots.Slot slot = context.handshakes().acquire(ch, source, limits.maxHandshakes(),
+                limits.maxHandshakesPerIp(), refusedBy, evicted);
+        if (evicted[0]) { // the oldest connection in the handshake was reset to make room for this one
+            context.metrics().limitHit(port, null, Refusal.HANDSHAKES);
+            context.capWarnings().refused(Refusal.HANDSHAKES, port);
+        }
+        if (slot == null) {
             // a reset: no TIME_WAIT left on our side, and nothing said that a full backlog would not say
             LOG.debug("{} over the handshake limits, refused", ch.remoteAddress());
+            context.metrics().limitHit(port, null, refusedBy[0]);
+            context.capWarnings().refused(refusedBy[0], port);
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
@@ -237,8 +247,11 @@ public final class ServerPort {
         ch.pipeline()
                 .addLast("idle", new IdleTimeout(timeout))
                 .addLast("deadline", new HandshakeDeadline(limits.handshakeTimeout(),
-                        () -> context.handshakes().release(source)))
-                .addLast("budget", new PreAuthBudget())
+                        () -> context.handshakes().release(slot)))
+                .addLast("budget", new PreAuthBudget(() -> {
+                    context.metrics().limitHit(port, null, Refusal.PRE_AUTH_BYTES);
+                    context.capWarnings().refused(Refusal.PRE_AUTH_BYTES, port);
+                }))
                 .addLast("codec", protocols.tcp().newCodec())
                 .addLast("request", new ServerRequestHandler(this, context));
     }

@@ -333,6 +333,11 @@ public final class ShadowsocksServer implements Closeable {
         return context.handshakes().total();
     }
 
+    /** Accepts that failed on every listener since start (out of descriptors: see AcceptBackoff). */
+    public long acceptFailures() {
+        return context.io().acceptFailures();
+    }
+
     /** TCP connections open now on every port (accepted and not yet closed). */
     public int openConnections() {
         return ports().stream().mapToInt(ServerPort::openConnections).sum();

@@ -24,6 +24,7 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
     static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final AtomicLong failures = new AtomicLong(); // since the last line
+    private final AtomicLong total = new AtomicLong(); // since start, for the metrics
     private final AtomicLong lastLine = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private volatile boolean warned;
 
@@ -38,12 +39,18 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(child);
     }
 
+    /** Accepts that failed (out of descriptors, mostly) since start. */
+    long failures() {
+        return total.get();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) {
             ctx.fireExceptionCaught(cause);
             return;
         }
+        total.incrementAndGet();
         long count = failures.incrementAndGet();
         long now = System.nanoTime();
         long last = lastLine.get();

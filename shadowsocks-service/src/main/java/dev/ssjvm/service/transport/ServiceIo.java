@@ -55,6 +55,11 @@ public final class ServiceIo implements Closeable {
         this.resolver = new DnsResolver(transport, nameServers, ipv6First);
     }
 
+    /** Accepts that failed on this I/O's listeners since start (out of descriptors, mostly). */
+    public long acceptFailures() {
+        return acceptBackoff.failures();
+    }
+
     public Transport transport() {
         return transport;
     }

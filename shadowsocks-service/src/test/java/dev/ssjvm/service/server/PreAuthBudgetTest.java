@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,13 +42,15 @@ class PreAuthBudgetTest {
     @Test
     void pastTheBudgetInputIsDroppedAndAViolationFired() {
         Hoarder decoder = new Hoarder();
-        EmbeddedChannel ch = new EmbeddedChannel(new PreAuthBudget(4096), decoder);
+        AtomicInteger spent = new AtomicInteger();
+        EmbeddedChannel ch = new EmbeddedChannel(new PreAuthBudget(4096, spent::incrementAndGet), decoder);
         for (int i = 0; i < 100; i++) {
             ch.writeInbound(Unpooled.wrappedBuffer(new byte[1000]));
         }
         assertThat(decoder.bytes()).as("held by the decoder").isEqualTo(5000);
         assertThat(decoder.events).hasSize(1).first().isInstanceOf(ProtocolViolation.class);
         assertThat(((ProtocolViolation) decoder.events.get(0)).kind()).isEqualTo(ProtocolViolation.Kind.MALFORMED);
+        assertThat(spent).as("counted once (ssjvm_limit_hits)").hasValue(1);
         decoder.held.forEach(ByteBuf::release);
         ch.finishAndReleaseAll();
     }
@@ -63,7 +66,7 @@ class PreAuthBudgetTest {
                 ctx.fireChannelRead(msg);
             }
         };
-        EmbeddedChannel ch = new EmbeddedChannel(new PreAuthBudget(4096), requestStage);
+        EmbeddedChannel ch = new EmbeddedChannel(new PreAuthBudget(4096, () -> { }), requestStage);
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[1000]));
         assertThat(ch.pipeline().get(PreAuthBudget.class)).isNull();
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[10_000]));

@@ -18,6 +18,7 @@ import io.netty.handler.codec.dns.DnsOpCode;
 import io.netty.handler.codec.dns.DnsQuery;
 import io.netty.handler.codec.dns.DnsQuestion;
 import io.netty.handler.codec.dns.DnsRecord;
+import io.netty.handler.codec.dns.DnsRecordEncoder;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsResponseCode;
@@ -93,6 +94,7 @@ final class DnsWire {
                 throw new BadQuery(DnsResponseCode.FORMERR, query.count(DnsSection.QUESTION) + " questions");
             }
             DnsQuestion question = query.recordAt(DnsSection.QUESTION);
+            requireEncodable(question);
             int udpLimit = CLASSIC_UDP_LIMIT;
             boolean dnssecOk = false;
             for (int i = 0; i < query.count(DnsSection.ADDITIONAL); i++) {
@@ -106,6 +108,22 @@ final class DnsWire {
                     query.isRecursionDesired(), udpLimit, dnssecOk);
         } finally {
             query.release();
+        }
+    }
+
+    /**
+     * The decoder takes names the encoder refuses (a NUL byte, a dot inside a label, an empty label):
+     * such a question could not be echoed in our own answers (SERVFAIL), so it is refused here (a fuzz
+     * finding: serverFailure threw).
+     */
+    private static void requireEncodable(DnsQuestion question) throws BadQuery {
+        ByteBuf scratch = Unpooled.buffer(question.name().length() + 8);
+        try {
+            DnsRecordEncoder.DEFAULT.encodeQuestion(question, scratch);
+        } catch (Exception e) {
+            throw new BadQuery(DnsResponseCode.FORMERR, "a name that cannot be written back: " + e.getMessage());
+        } finally {
+            scratch.release();
         }
     }
 

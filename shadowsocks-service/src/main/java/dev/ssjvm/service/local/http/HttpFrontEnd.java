@@ -72,11 +72,17 @@ public final class HttpFrontEnd implements FrontEnd {
      * @param users who may use the proxy (Basic authentication); empty for anyone
      */
     public static void install(ChannelPipeline pipeline, LocalContext context, Acl acl, Map<String, String> users) {
+        install(pipeline, context.connector()::connect, acl, users);
+    }
+
+    /** {@link #install}, with the way to targets given (the fuzz target's fake upstream). */
+    static void install(ChannelPipeline pipeline, HttpProxyHandler.Connector connector, Acl acl,
+            Map<String, String> users) {
         HttpDecoderConfig config = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_REQUEST_HEADERS);
         pipeline.addLast("http-codec", new HttpServerCodec(config))
-                .addLast("http-proxy", new HttpProxyHandler(context, acl, users.isEmpty() ? null : new BasicAuth(users)));
+                .addLast("http-proxy", new HttpProxyHandler(connector, acl, users.isEmpty() ? null : new BasicAuth(users)));
     }
 
     static HttpClientCodec newClientCodec() {

@@ -3,15 +3,16 @@ package dev.ssjvm.service.local.http;
 import dev.ssjvm.core.address.HostAndPort;
 import dev.ssjvm.core.protocol.ProtocolViolation;
 import dev.ssjvm.service.acl.Acl;
-import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.LocalRelay;
 import dev.ssjvm.service.relay.SetupStage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -66,7 +67,7 @@ final class HttpProxyHandler extends SetupStage {
         CLOSING
     }
 
-    private final LocalContext context;
+    private final Connector connector;
     private final Acl acl;
     private final BasicAuth auth;
     /** What the client sent that may not be handled yet, in order; reading is paused while it holds anything. */
@@ -90,9 +91,15 @@ final class HttpProxyHandler extends SetupStage {
     private boolean closeAfterExchange;
     private boolean clientInputEnded;
 
+    /** How a target is reached: {@link dev.ssjvm.service.local.ServerConnector#connect} (tests give their own). */
+    @FunctionalInterface
+    interface Connector {
+        ChannelFuture connect(EventLoop loop, InetSocketAddress target, Acl acl);
+    }
+
     /** @param auth the users' check, or {@code null} when the listener has no users */
-    HttpProxyHandler(LocalContext context, Acl acl, BasicAuth auth) {
-        this.context = context;
+    HttpProxyHandler(Connector connector, Acl acl, BasicAuth auth) {
+        this.connector = connector;
         this.acl = acl;
         this.auth = auth;
     }
@@ -220,7 +227,7 @@ final class HttpProxyHandler extends SetupStage {
 
     private void connect(InetSocketAddress target, HttpRequest head) {
         connecting = true;
-        context.connector().connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
+        connector.connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
             connecting = false;
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for {}: {}", HostAndPort.format(target), f.cause().getMessage());
@@ -391,7 +398,7 @@ final class HttpProxyHandler extends SetupStage {
             LOG.debug("{} CONNECT {}", ctx.channel().remoteAddress(), HostAndPort.format(target));
         }
         closeUpstream();
-        context.connector().connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
+        connector.connect(ctx.channel().eventLoop(), target, acl).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 LOG.warn("cannot reach server for {}: {}", HostAndPort.format(target), f.cause().getMessage());
                 fail(HttpResponseStatus.BAD_GATEWAY, "cannot reach the proxy server");

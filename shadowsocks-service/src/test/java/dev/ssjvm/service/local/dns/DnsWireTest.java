@@ -187,6 +187,11 @@ class DnsWireTest {
         assertThat(DnsWire.headerOnlyAnswer(answer, DnsResponseCode.FORMERR)).as("no answer to an answer").isNull();
         assertThat(DnsWire.headerOnlyAnswer(new byte[] {1, 2, 3}, DnsResponseCode.FORMERR)).isNull();
 
+        // a label with a NUL byte: Netty decodes it but will not encode it, so no SERVFAIL could echo it
+        byte[] nul = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'a', 0, 'b', 0, 0, 1, 0, 1};
+        assertThatThrownBy(() -> DnsWire.readQuery(nul)).isInstanceOfSatisfying(DnsWire.BadQuery.class,
+                e -> assertThat(e.code).isEqualTo(DnsResponseCode.FORMERR));
+
         byte[] update = query(6);
         update[2] = (byte) ((update[2] & 0x87) | (5 << 3)); // opcode UPDATE
         assertThatThrownBy(() -> DnsWire.readQuery(update)).isInstanceOfSatisfying(DnsWire.BadQuery.class,
