@@ -256,7 +256,8 @@ public final class ServiceIo implements Closeable {
             // recvmmsg: one system call reads up to RECV_BATCH datagrams, each into a whole-size slot of
             // one buffer and handed on as its own packet (a slice), so nothing is truncated either
             return b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH).maxMessagesPerRead(4 * RECV_BATCH));
         }
         return b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
