@@ -7,6 +7,7 @@ import dev.ssjvm.service.limits.Refusal;
 import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.ServerMetrics;
 import dev.ssjvm.service.udp.AssociationsHandler;
+import dev.ssjvm.service.udp.BatchedWriter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
@@ -31,6 +32,7 @@ final class UdpRelay<S> extends AssociationsHandler<Object, UdpAssociation<S>> {
     private final ServerPort port;
     private final UdpServerProtocol<S> protocol;
     private Channel listener;
+    private BatchedWriter replies;
 
     UdpRelay(ServerPort port, UdpServerProtocol<S> protocol) {
         super(port.context().settings().common().udpMaxAssociations(), UdpAssociation::close, false);
@@ -41,6 +43,7 @@ final class UdpRelay<S> extends AssociationsHandler<Object, UdpAssociation<S>> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         listener = ctx.channel();
+        replies = new BatchedWriter(listener);
         ctx.fireChannelActive();
     }
 
@@ -101,7 +104,7 @@ final class UdpRelay<S> extends AssociationsHandler<Object, UdpAssociation<S>> {
 
     /** Sends a sealed reply to a client through the listening socket. */
     void reply(DatagramPacket packet) {
-        listener.writeAndFlush(packet, listener.voidPromise());
+        replies.write(packet);
     }
 
     void dropped(String user, Failure why) {

@@ -234,6 +234,9 @@ public final class ServiceIo implements Closeable {
             throw new IllegalArgumentException("a transparent listener needs the epoll transport");
         }
         ChannelFuture bound = udpBootstrap(group.next()).handler(handler)
+                // one datagram per read (recvmsg): each needs its own original destination
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .option(EpollChannelOption.IP_TRANSPARENT, true)
                 .option(EpollChannelOption.IP_RECVORIGDSTADDR, true)
                 .bind(address).awaitUninterruptibly();
@@ -249,13 +252,23 @@ public final class ServiceIo implements Closeable {
      * 64 KiB, so nothing is ever truncated.
      */
     public Bootstrap udpBootstrap(EventLoopGroup loop) {
-        return new Bootstrap()
+        Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.datagramChannel())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20);
+        if (transport.kind() == Transport.Kind.EPOLL) {
+            // recvmmsg: one system call reads up to RECV_BATCH datagrams, each into a whole-size slot of
+            // one buffer and handed on as its own packet (a slice), so nothing is truncated either
+            return b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECV_BATCH).maxMessagesPerRead(4 * RECV_BATCH));
+        }
+        return b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
+
+    /** Datagrams read per recvmmsg call (epoll). */
+    static final int RECV_BATCH = 16;
 
     /** The largest datagram we ever receive: the IPv4/IPv6 UDP payload limit, rounded up. */
     public static final int MAX_DATAGRAM = 65536;

@@ -33,6 +33,7 @@ public final class AssociationSocket {
     }
 
     private final Channel channel;
+    private final BatchedWriter writer;
     private final ArrayDeque<DatagramPacket> waiting = new ArrayDeque<>();
     private boolean bound;
     private boolean closed;
@@ -46,6 +47,7 @@ public final class AssociationSocket {
             }
         }).bind(0);
         this.channel = bind.channel();
+        this.writer = new BatchedWriter(channel);
         channel.closeFuture().addListener(f -> {
             closed = true;
             releaseWaiting();
@@ -79,7 +81,7 @@ public final class AssociationSocket {
             return false;
         }
         if (bound) {
-            channel.writeAndFlush(packet, channel.voidPromise());
+            writer.write(packet);
             return true;
         }
         if (waiting.size() < MAX_WAITING) {

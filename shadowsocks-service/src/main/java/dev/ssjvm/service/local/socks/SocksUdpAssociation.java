@@ -8,6 +8,7 @@ import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.UdpUpstream;
 import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.relay.SetupStage;
+import dev.ssjvm.service.udp.BatchedWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -41,6 +42,7 @@ final class SocksUdpAssociation {
     private final LocalContext context;
     private final Acl acl;
     private Channel socket;
+    private BatchedWriter replies;
     /**
      * The ways out, each closed when idle and opened again when needed; the association ends when
      * the one left goes idle (or with the control connection). The way through the server opens at
@@ -78,6 +80,7 @@ final class SocksUdpAssociation {
                         return;
                     }
                     association.socket = bound.channel();
+                    association.replies = new BatchedWriter(association.socket);
                     context.track(association.socket);
                     association.upstream();
                     association.socket.closeFuture().addListener(f -> association.close());
@@ -103,7 +106,7 @@ final class SocksUdpAssociation {
         SocksAddressCodec.encode(packet.source(), out);
         out.writeBytes(packet.payload());
         packet.payload().release();
-        socket.writeAndFlush(new DatagramPacket(out, clientAddress), socket.voidPromise());
+        replies.write(new DatagramPacket(out, clientAddress));
     }
 
     private UdpUpstream upstream() {

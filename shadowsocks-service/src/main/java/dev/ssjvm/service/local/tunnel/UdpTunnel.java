@@ -4,6 +4,7 @@ import dev.ssjvm.service.acl.Acl;
 import dev.ssjvm.service.local.LocalContext;
 import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.udp.AssociationsHandler;
+import dev.ssjvm.service.udp.BatchedWriter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -21,12 +22,19 @@ final class UdpTunnel extends AssociationsHandler<InetSocketAddress, UdpWay> {
     private final LocalContext context;
     private final InetSocketAddress target;
     private final Acl acl;
+    private BatchedWriter replies;
 
     UdpTunnel(LocalContext context, InetSocketAddress target, Acl acl) {
         super(context.settings().common().udpMaxAssociations(), UdpWay::close, true);
         this.context = context;
         this.target = target;
         this.acl = acl;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        replies = new BatchedWriter(ctx.channel());
+        ctx.fireChannelActive();
     }
 
     @Override
@@ -38,7 +46,7 @@ final class UdpTunnel extends AssociationsHandler<InetSocketAddress, UdpWay> {
             created[0] = UdpWay.to(target, acl, context, ctx.channel().eventLoop(),
                     reply -> {
                         reply.payload().touch("udp tunnel reply");
-                        ctx.writeAndFlush(new DatagramPacket(reply.payload(), client), ctx.voidPromise());
+                        replies.write(new DatagramPacket(reply.payload(), client));
                     },
                     () -> associations.remove(client, created[0]));
             upstream = created[0];
