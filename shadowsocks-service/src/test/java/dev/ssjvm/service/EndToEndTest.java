@@ -251,6 +251,34 @@ class EndToEndTest {
         }
     }
 
+    /** {@code outbound_bind_addr}: connections to an IPv4 target leave from it (on the AF_INET socket such targets get). */
+    @org.junit.jupiter.api.Test
+    void outboundBindAddressIsTheSourceOfTargetConnections() throws Exception {
+        CipherKind method = CipherKind.AES_256_GCM;
+        try (ServerSocket target = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+                dev.ssjvm.service.testing.TestDns dns = new dev.ssjvm.service.testing.TestDns();
+                dev.ssjvm.service.server.ShadowsocksServer server = dev.ssjvm.service.server.ShadowsocksServer.start(
+                        ProxyStack.serverSettings(method, "bind", dns).outboundBindAddress("127.0.0.2").build());
+                dev.ssjvm.service.local.ShadowsocksLocal local = dev.ssjvm.service.local.ShadowsocksLocal.start(
+                        dev.ssjvm.service.config.LocalSettings.of(
+                                List.of(new dev.ssjvm.service.config.ServerEndpoint("127.0.0.1",
+                                        server.tcpAddresses().get(0).getPort(), method, "bind")),
+                                List.of(dev.ssjvm.service.config.LocalListener.socks("127.0.0.1", 0))))) {
+            target.setSoTimeout(20_000);
+            try (Socket s = new Socket(new java.net.Proxy(java.net.Proxy.Type.SOCKS, local.tcpAddresses().get(0)))) {
+                s.setSoTimeout(20_000);
+                s.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), target.getLocalPort()), 10_000);
+                s.getOutputStream().write('?');
+                try (Socket accepted = target.accept()) {
+                    assertThat(accepted.getInputStream().read()).isEqualTo('?');
+                    assertThat(accepted.getInetAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
+                    accepted.getOutputStream().write('!');
+                    assertThat(s.getInputStream().read()).isEqualTo('!');
+                }
+            }
+        }
+    }
+
     private static boolean tryConnect(ProxyStack stack, String user, String password) throws IOException {
         java.net.Authenticator previous = java.net.Authenticator.getDefault();
         java.net.Authenticator.setDefault(user == null ? null : new java.net.Authenticator() {

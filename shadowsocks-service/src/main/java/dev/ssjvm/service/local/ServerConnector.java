@@ -156,7 +156,9 @@ public final class ServerConnector {
 
     /** Connects, on {@code loop}, through {@code remote} to {@code target}, with no retry (probes, one attempt). */
     ChannelFuture through(EventLoop loop, Remote remote, InetSocketAddress target) {
-        Bootstrap b = bootstrap(loop).handler(new ChannelInitializer<Channel>() {
+        InetSocketAddress server = remote.tcpVia() != null ? remote.tcpVia()
+                : HostAndPort.of(remote.endpoint().host(), remote.endpoint().port());
+        Bootstrap b = bootstrap(loop, server).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("codec", remote.protocols().tcp().newCodec(target));
@@ -166,16 +168,14 @@ public final class ServerConnector {
             // the SYN carries the request header; connect completes before the server answers
             b.option(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
         }
-        if (remote.tcpVia() != null) {
-            return b.connect(remote.tcpVia()); // the plugin carries it to the server
-        }
-        // an IP literal goes straight to connect; only names take the resolver's path
-        return b.connect(HostAndPort.of(remote.endpoint().host(), remote.endpoint().port()));
+        // via a plugin, which carries it to the server; else an IP literal goes straight to connect
+        // (an IPv4 one on an AF_INET socket, one setsockopt fewer) and only names take the resolver's
+        return b.connect(server);
     }
 
     /** Connects, on {@code loop}, straight to {@code target} (a bypassed target), its name resolved here. */
     public ChannelFuture direct(EventLoop loop, InetSocketAddress target) {
-        return bootstrap(loop).handler(new ChannelInitializer<Channel>() {
+        return bootstrap(loop, target).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 // nothing to add: the relay writes plaintext both ways
@@ -183,10 +183,11 @@ public final class ServerConnector {
         }).connect(target);
     }
 
-    private Bootstrap bootstrap(EventLoop loop) {
+    /** @param to where it will connect: a resolved IPv4 address gets an AF_INET socket */
+    private Bootstrap bootstrap(EventLoop loop, InetSocketAddress to) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannel())
+                .channelFactory(transport.socketChannelTo(to.isUnresolved() ? null : to.getAddress(), null))
                 .resolver(resolver.asGroup())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)

@@ -101,7 +101,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         throttled = false;
         if (ctx.channel().isActive() && peer.isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+            resumeReading(ctx.channel());
         }
     }
 
@@ -115,7 +115,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // the peer may read again, unless its throttle holds it back (its timer resumes it then)
         if (ctx.channel().isWritable() && peer.isActive() && (partner == null || !partner.throttled)) {
-            peer.config().setAutoRead(true);
+            resumeReading(peer);
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -123,6 +123,10 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            // Nothing more can be read here. Without this, Netty's read-complete re-arms EPOLLIN on
+            // the shut input and clears it again on the next wake-up: two epoll_ctl calls and a
+            // wake-up per connection (strace, Connection: close load).
+            ctx.channel().config().setAutoRead(false);
             if (draining) {
                 ctx.close(); // nothing more can arrive, so there is nothing left to drain
                 return;
@@ -188,6 +192,13 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
                 }
             });
         });
+    }
+
+    /** Reading on again, unless the input has ended (there is nothing left to read then). */
+    private static void resumeReading(Channel channel) {
+        if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     static void closeWhenFlushed(Channel channel) {

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -79,11 +80,13 @@ final class ServerContext {
      *
      * @param targetReads read sizes for the target, in whole chunks of the client's protocol
      * @param timeout the port's idle timeout; connecting may take as long, up to 30 s
+     * @param target the address it will connect to (its family picks the socket's)
      */
-    Bootstrap connectToTarget(EventLoop loop, RecvByteBufAllocator targetReads, Duration timeout) {
+    Bootstrap connectToTarget(EventLoop loop, RecvByteBufAllocator targetReads, Duration timeout, InetAddress target) {
+        InetSocketAddress bind = outboundBind;
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(io.transport().socketChannel())
+                .channelFactory(io.transport().socketChannelTo(target, bind == null ? null : bind.getAddress()))
                 .resolver(NoopAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, targetReads)
                 .option(ChannelOption.AUTO_READ, false)
@@ -93,7 +96,6 @@ final class ServerContext {
         if (!settings.common().noDelay()) { // on by default; setting it again costs a system call per connection
             b.option(ChannelOption.TCP_NODELAY, false);
         }
-        InetSocketAddress bind = outboundBind;
         if (bind != null) {
             b.localAddress(bind);
         }

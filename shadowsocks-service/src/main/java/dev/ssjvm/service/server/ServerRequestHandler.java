@@ -132,7 +132,7 @@ final class ServerRequestHandler extends SetupStage {
                     target.getAddress().getHostAddress(), request.user() == null ? "" : " user " + request.user());
         }
         ChannelFuture connected = context.connectToTarget(ctx.channel().eventLoop(), port.targetReads(),
-                port.timeout()).connect(target);
+                port.timeout(), target.getAddress()).connect(target);
         outbound = connected.channel();
         connected.addListener((ChannelFutureListener) f -> {
             // first: closing the outbound (client gone, or drain begun) fails a pending connect, and that
