@@ -233,13 +233,13 @@ public final class ServerPort {
                 limits.maxHandshakesPerIp(), refusedBy, evicted);
         if (evicted[0]) { // the oldest connection in the handshake was reset to make room for this one
             context.metrics().limitHit(port, null, Refusal.HANDSHAKES);
-            context.capWarnings().refused(Refusal.HANDSHAKES, port);
+            context.capWarnings().refused(Refusal.HANDSHAKES, port, ch.eventLoop());
         }
         if (slot == null) {
             // a reset: no TIME_WAIT left on our side, and nothing said that a full backlog would not say
             LOG.debug("{} over the handshake limits, refused", ch.remoteAddress());
             context.metrics().limitHit(port, null, refusedBy[0]);
-            context.capWarnings().refused(refusedBy[0], port);
+            context.capWarnings().refused(refusedBy[0], port, ch.eventLoop());
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return;
@@ -250,7 +250,7 @@ public final class ServerPort {
                         () -> context.handshakes().release(slot)))
                 .addLast("budget", new PreAuthBudget(() -> {
                     context.metrics().limitHit(port, null, Refusal.PRE_AUTH_BYTES);
-                    context.capWarnings().refused(Refusal.PRE_AUTH_BYTES, port);
+                    context.capWarnings().refused(Refusal.PRE_AUTH_BYTES, port, ch.eventLoop());
                 }))
                 .addLast("codec", protocols.tcp().newCodec())
                 .addLast("request", new ServerRequestHandler(this, context));
