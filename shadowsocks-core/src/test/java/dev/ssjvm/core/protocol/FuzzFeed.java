@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
@@ -112,5 +113,19 @@ public final class FuzzFeed {
         for (ByteBuf buf : fed) {
             assertThat(buf.refCnt()).as("a fed buffer was not released").isZero();
         }
+    }
+
+    /**
+     * A packet from the server (spoofable on the network) into a fresh client session: opened or
+     * dropped, never thrown; the input stays the caller's and the opened payload is released.
+     */
+    public static void openAsClient(UdpClientProtocol udp, byte[] bytes) {
+        ByteBuf packet = Unpooled.wrappedBuffer(bytes);
+        ServerPacket opened = udp.newSession().open(ByteBufAllocator.DEFAULT, packet);
+        if (opened != null) {
+            opened.payload().release();
+        }
+        assertThat(packet.refCnt()).isEqualTo(1);
+        packet.release();
     }
 }
