@@ -59,6 +59,11 @@ public final class DomainRules {
         private final Set<String> exact = new HashSet<>();
         private final Set<String> withSubdomains = new HashSet<>();
         private final List<String> regexes = new ArrayList<>();
+        /**
+         * Valid regexes that cannot sit in a group of a combined pattern: those whose end is swallowed by
+         * an unterminated {@code \Q} quote or an {@code (?x)} comment; each is searched for alone.
+         */
+        private final List<String> alone = new ArrayList<>();
 
         private Builder() {}
 
@@ -84,10 +89,28 @@ public final class DomainRules {
                         throw new IllegalArgumentException("'" + rule + "' is not a valid regular expression: "
                                 + e.getDescription() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
                     }
-                    regexes.add(rule);
+                    if (groupable(rule)) {
+                        regexes.add(rule);
+                    } else {
+                        alone.add(rule);
+                    }
                 }
             }
             return this;
+        }
+
+        /**
+         * Whether {@code rule}, already valid, still ends where it ends once wrapped in a group. Java
+         * scopes inline flags to their group, so the only way a rule leaks is text that runs to the
+         * end of the pattern, which then leaves the group unclosed.
+         */
+        private static boolean groupable(String rule) {
+            try {
+                Pattern.compile("(?:" + rule + ")");
+                return true;
+            } catch (PatternSyntaxException e) {
+                return false;
+            }
         }
 
         private static String name(String text, String rule) {
@@ -105,8 +128,9 @@ public final class DomainRules {
                     .forEach(r -> byTail.computeIfAbsent(literalTail(r), t -> new ArrayList<>()).add(r));
             List<TailGroup> anywhere = new ArrayList<>();
             byTail.forEach((tail, rules) -> anywhere.add(new TailGroup(tail, combine(rules))));
+            alone.forEach(rule -> anywhere.add(new TailGroup("", Pattern.compile(rule, Pattern.CASE_INSENSITIVE))));
             return new DomainRules(Set.copyOf(exact), Set.copyOf(withSubdomains), combine(atStart),
-                    List.copyOf(anywhere), regexes.size());
+                    List.copyOf(anywhere), regexes.size() + alone.size());
         }
 
         /**
@@ -115,7 +139,7 @@ public final class DomainRules {
          * or may end otherwise (no {@code $}, or an alternation outside groups).
          */
         static String literalTail(String rule) {
-            if (!rule.endsWith("$") || rule.endsWith("\\$") || hasTopLevelAlternation(rule, 0)) {
+            if (!rule.endsWith("$") || rule.endsWith("\\$") || !plain(rule) || hasTopLevelAlternation(rule, 0)) {
                 return "";
             }
             StringBuilder tail = new StringBuilder();
@@ -154,28 +178,62 @@ public final class DomainRules {
         }
 
         /**
-         * Whether {@code rule} can only match at the start of a name: it begins with {@code ^} and has no
-         * alternation outside groups (in {@code ^a|b}, {@code b} may match anywhere).
+         * Whether {@code rule} can only match at the start of a name: it begins with a {@code ^} that is not
+         * made optional ({@code ^?}) and has no alternation outside groups (in {@code ^a|b}, {@code b} may
+         * match anywhere).
          */
         static boolean anchoredAtStart(String rule) {
-            return rule.startsWith("^") && !hasTopLevelAlternation(rule, 1);
+            return rule.startsWith("^") && !(rule.length() > 1 && "?*{".indexOf(rule.charAt(1)) >= 0) && plain(rule)
+                    && !hasTopLevelAlternation(rule, 1);
         }
 
+        /**
+         * Whether {@code rule} reads as it is written, without {@code \Q} quotes or inline flags (such
+         * as {@code (?x)}, which makes spaces and {@code #} comments mean nothing): only then is the text
+         * analysis above sound. The others are searched for as they are.
+         */
+        private static boolean plain(String rule) {
+            if (rule.contains("\\Q")) {
+                return false;
+            }
+            for (int i = rule.indexOf("(?"); i >= 0 && i + 2 < rule.length(); i = rule.indexOf("(?", i + 1)) {
+                char c = rule.charAt(i + 2);
+                if (Character.isLetter(c) || c == '-') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Whether {@code rule}, from {@code from} on, has a {@code |} outside every group and class, read
+         * as Java reads classes: a {@code [} inside one opens a nested class, and a {@code ]} right after
+         * {@code [} or {@code [^} is a literal. When unsure (more closing parentheses than opening ones),
+         * it says yes, which only costs the shortcuts.
+         */
         private static boolean hasTopLevelAlternation(String rule, int from) {
             int depth = 0;
-            boolean inClass = false;
+            int classes = 0;
             for (int i = from; i < rule.length(); i++) {
                 char c = rule.charAt(i);
                 if (c == '\\') {
                     i++;
-                } else if (inClass) {
-                    inClass = c != ']';
                 } else if (c == '[') {
-                    inClass = true;
+                    classes++;
+                    if (i + 1 < rule.length() && rule.charAt(i + 1) == '^') {
+                        i++;
+                    }
+                    if (i + 1 < rule.length() && rule.charAt(i + 1) == ']') {
+                        i++;
+                    }
+                } else if (classes > 0) {
+                    if (c == ']') {
+                        classes--;
+                    }
                 } else if (c == '(') {
                     depth++;
-                } else if (c == ')') {
-                    depth--;
+                } else if (c == ')' && --depth < 0) {
+                    return true;
                 } else if (c == '|' && depth == 0) {
                     return true;
                 }
@@ -184,9 +242,14 @@ public final class DomainRules {
         }
     }
 
-    /** A target host as the rules compare it: lower case, ASCII, without the final dot of an FQDN. */
+    /**
+     * A target host as the rules compare it: lower case, ASCII, without the final dot of an FQDN. Line
+     * terminators at the end go too, with any dots before them: a regex's {@code $} also matches before
+     * a final line terminator, so {@code ^a\.test$} would take {@code "a.test\n"} that {@code |a.test}
+     * and the literal-end shortcut do not; without them every kind of rule sees the same name.
+     */
     static String normalize(String host) {
-        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        String h = trimEnd(host);
         for (int i = 0; i < h.length(); i++) {
             if (h.charAt(i) >= 0x80) {
                 try {
@@ -197,7 +260,19 @@ public final class DomainRules {
                 break;
             }
         }
-        return h.toLowerCase(Locale.ROOT);
+        return trimEnd(h.toLowerCase(Locale.ROOT));
+    }
+
+    private static String trimEnd(String name) {
+        int end = name.length();
+        while (end > 0 && isDotOrLineTerminator(name.charAt(end - 1))) {
+            end--;
+        }
+        return name.substring(0, end);
+    }
+
+    private static boolean isDotOrLineTerminator(char c) {
+        return c == '.' || c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
     }
 
     public boolean isEmpty() {

@@ -18,14 +18,17 @@ class DomainRulesTest {
             "foo|bar\\.test$ ''",
             "(?:foo|bar)\\.Test$ .test",
             "no-dollar\\.test ''",
-            "a\\\\.b$ b"})
+            "a\\\\.b$ b",
+            "\\Qa.b$ ''",
+            "(?x)a#b$ ''"})
     void theLiteralEndARegexNeeds(String rule, String tail) {
         assertThat(DomainRules.Builder.literalTail(rule)).isEqualTo(tail);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = ' ', value = {"^ads true", "^a|b false", "^(a|b)c true", "^[|]x true", "^\\|x true",
-            "ads false", "(^a) false"})
+            "ads false", "(^a) false", "^?a false", "^*a false", "^{0,1}a false", "^+a true", "^\\Qa false",
+            "^(?x)a false", "^[a[b]|c]x true", "^[a[b]]|c false", "^[]|]x true", "^[^]|]x true", "^a)|(b false"})
     void whichRegexesOnlyMatchAtTheStart(String rule, boolean anchored) {
         assertThat(DomainRules.Builder.anchoredAtStart(rule)).isEqualTo(anchored);
     }
@@ -45,5 +48,18 @@ class DomainRulesTest {
         assertThat(rules.matches("www.ads1.example")).isFalse();
         assertThat(rules.matches("Y.OTHER.TEST")).isTrue();
         assertThat(rules.matches("z.other.test")).isFalse();
+    }
+
+    /** Found by fuzzing: a rule whose quote or comment runs to its end made the combined pattern unclosed. */
+    @Test
+    void aRegexThatRunsToItsEndIsSearchedForAlone() {
+        DomainRules rules = DomainRules.builder().add("Z").add("\\Q_ao").add("(?x) ^ads \\. # a comment")
+                .add("other\\.test$").build();
+        assertThat(rules.matches("x_ao.test")).as("quoted to the end").isTrue();
+        assertThat(rules.matches("xa.test")).isFalse();
+        assertThat(rules.matches("ads.example")).as("commented to the end").isTrue();
+        assertThat(rules.matches("www.ads.example")).isFalse();
+        assertThat(rules.matches("zz.example")).isTrue();
+        assertThat(rules.matches("www.other.test")).isTrue();
     }
 }
