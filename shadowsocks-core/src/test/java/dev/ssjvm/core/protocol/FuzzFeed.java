@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -113,6 +114,42 @@ public final class FuzzFeed {
         for (ByteBuf buf : fed) {
             assertThat(buf.refCnt()).as("a fed buffer was not released").isZero();
         }
+    }
+
+    /**
+     * What {@code client} produced for a fuzzer-chosen target port and upload decodes, through
+     * {@code server} and however the fuzzer splits it, back to one request for that target and the same
+     * bytes.
+     *
+     * @param maxUpload the largest upload, in bytes (more than one chunk of the protocol)
+     */
+    public static void roundTrip(FuzzedDataProvider data, TcpClientProtocol client, TcpServerProtocol server,
+            int maxUpload) {
+        InetSocketAddress target = InetSocketAddress.createUnresolved("t.test", data.consumeInt(0, 65535));
+        byte[] upload = data.consumeBytes(data.consumeInt(0, maxUpload));
+        EmbeddedChannel sender = new EmbeddedChannel(client.newCodec(target));
+        sender.writeOutbound(Unpooled.wrappedBuffer(upload));
+        byte[] wire = drainOutbound(sender);
+        EmbeddedChannel receiver = new EmbeddedChannel(server.newCodec());
+        List<ByteBuf> fed = feed(receiver, data, wire);
+        List<Object> others = new ArrayList<>();
+        byte[] plain = drain(receiver, others);
+        assertThat(others).hasSize(1);
+        assertThat(((ProxyRequest) others.get(0)).target()).isEqualTo(target);
+        assertThat(plain).isEqualTo(upload);
+        finish(receiver, fed);
+        sender.finishAndReleaseAll();
+    }
+
+    /** Any datagram into {@code udp}: opened or dropped (null), never thrown; the packet is left to the caller. */
+    public static void openAsServer(UdpServerProtocol<?> udp, byte[] bytes) {
+        ByteBuf packet = Unpooled.wrappedBuffer(bytes);
+        ClientPacket<?> opened = udp.open(ByteBufAllocator.DEFAULT, packet);
+        if (opened != null) {
+            opened.release();
+        }
+        assertThat(packet.refCnt()).isEqualTo(1);
+        packet.release();
     }
 
     /**

@@ -1,12 +1,8 @@
 package dev.ssjvm.core.sip022;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ssjvm.core.protocol.ClientPacket;
 import dev.ssjvm.core.protocol.FuzzFeed;
-import dev.ssjvm.core.protocol.ProxyRequest;
 import dev.ssjvm.core.protocol.TcpClientProtocol;
 import dev.ssjvm.core.protocol.TcpServerProtocol;
 import dev.ssjvm.core.protocol.UdpClientProtocol;
@@ -14,7 +10,6 @@ import dev.ssjvm.core.replay.SaltPool;
 import dev.ssjvm.crypto.AeadFactory;
 import dev.ssjvm.crypto.CipherKind;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
@@ -62,33 +57,13 @@ class Sip022FuzzTest {
     /** What the client codec produced decodes back to the same target and bytes, however it is split. */
     @FuzzTest(maxDuration = "10s")
     void tcpRoundTrip(FuzzedDataProvider data) {
-        InetSocketAddress target = InetSocketAddress.createUnresolved("t.test", data.consumeInt(0, 65535));
-        byte[] upload = data.consumeBytes(data.consumeInt(0, 80_000));
-        EmbeddedChannel client = new EmbeddedChannel(
-                Sip022Testing.tcpClient(KIND, PSK, CRYPTO, NOW).newCodec(target));
-        client.writeOutbound(Unpooled.wrappedBuffer(upload));
-        byte[] wire = FuzzFeed.drainOutbound(client);
-        EmbeddedChannel server = new EmbeddedChannel(server().newCodec());
-        List<ByteBuf> fed = FuzzFeed.feed(server, data, wire);
-        List<Object> others = new ArrayList<>();
-        byte[] plain = FuzzFeed.drain(server, others);
-        assertThat(others).hasSize(1);
-        assertThat(((ProxyRequest) others.get(0)).target()).isEqualTo(target);
-        assertThat(plain).isEqualTo(upload);
-        FuzzFeed.finish(server, fed);
-        client.finishAndReleaseAll();
+        FuzzFeed.roundTrip(data, Sip022Testing.tcpClient(KIND, PSK, CRYPTO, NOW), server(), 80_000);
     }
 
     /** Any datagram: opened or dropped (null), never thrown; the packet is left to the caller. */
     @FuzzTest(maxDuration = "10s")
     void udpOpen(byte[] bytes) {
-        ByteBuf packet = Unpooled.wrappedBuffer(bytes);
-        ClientPacket<?> opened = UDP.open(ByteBufAllocator.DEFAULT, packet);
-        if (opened != null) {
-            opened.release();
-        }
-        assertThat(packet.refCnt()).isEqualTo(1);
-        packet.release();
+        FuzzFeed.openAsServer(UDP, bytes);
     }
 
     /** Packets from the server (spoofable on the network): opened or dropped, never thrown; the input stays ours. */
