@@ -10,6 +10,7 @@ import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.ShadowsocksLocal;
+import dev.ssjvm.service.testing.Closer;
 import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.Socks;
 import dev.ssjvm.service.testing.TestData;
@@ -24,12 +25,11 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,22 +45,11 @@ class OperationsIT {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closeables.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private ShadowsocksLocal local(int serverPort, String password) throws IOException {
-        return closing(ShadowsocksLocal.start(LocalSettings.of(
+        return closer.add(ShadowsocksLocal.start(LocalSettings.of(
                 List.of(new ServerEndpoint("127.0.0.1", serverPort, METHOD, password)),
                 List.of(LocalListener.socks("127.0.0.1", 0)))));
     }
@@ -78,7 +67,7 @@ class OperationsIT {
 
     /** Asks the target for {@code size} bytes and reads {@code first} of them; the rest waits in the pipe. */
     private Socket startDownload(ShadowsocksLocal local, TestTarget target, long size) throws IOException {
-        Socket s = closing(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
+        Socket s = closer.add(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         out.writeByte('D');
         out.writeLong(size);
@@ -105,8 +94,8 @@ class OperationsIT {
         int port = ExternalPeer.freePort();
         Path file = dir.resolve("server.json");
         Files.writeString(file, config(port, ipsk, "alice", alice, "bob", bob));
-        TestTarget target = closing(new TestTarget());
-        Launched server = closing(Launched.start(dir, "ssserver", "-c", file.toString()).awaitTcp(port));
+        TestTarget target = closer.add(new TestTarget());
+        Launched server = closer.add(Launched.start(dir, "ssserver", "-c", file.toString()).awaitTcp(port));
         ShadowsocksLocal alices = local(port, ipsk + ":" + alice);
         ShadowsocksLocal bobs = local(port, ipsk + ":" + bob);
         ShadowsocksLocal carols = local(port, ipsk + ":" + carol);
@@ -140,14 +129,14 @@ class OperationsIT {
     void sigtermLetsATransferFinishAndRefusesNewConnectionsASecondOneStopsAtOnce() throws Exception {
         int port = ExternalPeer.freePort();
         String key = "drain-test";
-        TestTarget target = closing(new TestTarget());
-        Launched server = closing(Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + port, "-k", key,
+        TestTarget target = closer.add(new TestTarget());
+        Launched server = closer.add(Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + port, "-k", key,
                 "-m", "aes-256-gcm", "--forbidden-ip", "", "--drain-timeout", "60").awaitTcp(port));
-        ShadowsocksLocal local = closing(ShadowsocksLocal.start(LocalSettings.of(
+        ShadowsocksLocal local = closer.add(ShadowsocksLocal.start(LocalSettings.of(
                 List.of(new ServerEndpoint("127.0.0.1", port, CipherKind.AES_256_GCM, key)),
                 List.of(LocalListener.socks("127.0.0.1", 0)))));
         long size = 50_000_000;
-        Socket download = closing(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
+        Socket download = closer.add(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
         DataOutputStream out = new DataOutputStream(download.getOutputStream());
         out.writeByte('D');
         out.writeLong(size);
@@ -169,12 +158,12 @@ class OperationsIT {
 
         // a second SIGTERM does not wait for the drain
         int again = ExternalPeer.freePort();
-        Launched second = closing(Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + again, "-k", key,
+        Launched second = closer.add(Launched.start(dir, "ssserver", "-s", "127.0.0.1", "-p", "" + again, "-k", key,
                 "-m", "aes-256-gcm", "--forbidden-ip", "", "--drain-timeout", "600").awaitTcp(again));
-        ShadowsocksLocal local2 = closing(ShadowsocksLocal.start(LocalSettings.of(
+        ShadowsocksLocal local2 = closer.add(ShadowsocksLocal.start(LocalSettings.of(
                 List.of(new ServerEndpoint("127.0.0.1", again, CipherKind.AES_256_GCM, key)),
                 List.of(LocalListener.socks("127.0.0.1", 0)))));
-        Socket held = closing(Socks.connect(local2.tcpAddresses().get(0), "127.0.0.1", target.port()));
+        Socket held = closer.add(Socks.connect(local2.tcpAddresses().get(0), "127.0.0.1", target.port()));
         held.getOutputStream().write(new byte[] {'E', 1});
         assertThat(held.getInputStream().read()).isEqualTo(1);
         second.signal("TERM");

@@ -8,6 +8,7 @@ import dev.ssjvm.service.config.LocalListener;
 import dev.ssjvm.service.config.LocalSettings;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.ShadowsocksLocal;
+import dev.ssjvm.service.testing.Closer;
 import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.Socks;
 import dev.ssjvm.service.testing.TestTarget;
@@ -31,9 +32,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,30 +57,19 @@ class ResourceCapsIT {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closeables.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private Launched server(List<String> prefix, int port, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("-s", "127.0.0.1", "-p", "" + port, "-k", KEY, "-m",
                 METHOD.toString(), "--forbidden-ip", ""));
         args.addAll(List.of(extra));
-        return closing(Launched.start(dir, prefix, Map.of("SSJVM_JAVA_OPTS", JVM_OPTS), "ssserver",
+        return closer.add(Launched.start(dir, prefix, Map.of("SSJVM_JAVA_OPTS", JVM_OPTS), "ssserver",
                 args.toArray(String[]::new)).awaitTcp(port));
     }
 
     private ShadowsocksLocal local(int port) throws IOException {
-        return closing(ShadowsocksLocal.start(LocalSettings.of(
+        return closer.add(ShadowsocksLocal.start(LocalSettings.of(
                 List.of(new ServerEndpoint("127.0.0.1", port, METHOD, KEY)),
                 List.of(LocalListener.socks("127.0.0.1", 0)))));
     }
@@ -97,7 +87,7 @@ class ResourceCapsIT {
     @Test
     void goodClientsAreServedThroughAFloodOfSilentAndGarbageConnections() throws Exception {
         int port = ExternalPeer.freePort();
-        TestTarget target = closing(new TestTarget());
+        TestTarget target = closer.add(new TestTarget());
         Launched server = server(List.of(), port, "--handshake-timeout", "3", "--max-handshakes", "512",
                 "--max-handshakes-per-ip", "32");
         ShadowsocksLocal local = local(port);
@@ -209,13 +199,13 @@ class ResourceCapsIT {
     void outOfDescriptorsKeepsItsRelaysLogsBoundedAndAcceptsAgain() throws Exception {
         int port = ExternalPeer.freePort();
         int limit = 256;
-        TestTarget target = closing(new TestTarget());
+        TestTarget target = closer.add(new TestTarget());
         Launched server = server(List.of(ExternalPeer.require("prlimit"), "--nofile=" + limit + ":" + limit), port,
                 "--handshake-timeout", "120", "--max-handshakes", "10000", "--max-handshakes-per-ip", "10000",
                 "--workers", "1");
         ShadowsocksLocal local = local(port);
         // an established relay, kept open throughout
-        Socket relay = closing(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
+        Socket relay = closer.add(Socks.connect(local.tcpAddresses().get(0), "127.0.0.1", target.port()));
         relay.setSoTimeout(10_000);
         relay.getOutputStream().write(new byte[] {'E', 5});
         assertThat(relay.getInputStream().read()).isEqualTo(5);

@@ -9,6 +9,7 @@ import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ShadowsocksServer;
 import dev.ssjvm.service.testing.Await;
+import dev.ssjvm.service.testing.Closer;
 import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
@@ -19,12 +20,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,19 +40,8 @@ class ServerListIT {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closing(T c) {
-        closeables.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private static long bytes(ShadowsocksServer server) {
         return server.traffic().snapshot().values().stream().mapToLong(TrafficStats.PortTotals::bytes).sum();
@@ -86,24 +74,24 @@ class ServerListIT {
 
     @Test
     void sigusr1TakesTheServerListOfTheFileAndABrokenFileKeepsTheOldOne() throws Exception {
-        TestDns dns = closing(new TestDns());
-        TestTarget target = closing(new TestTarget());
+        TestDns dns = closer.add(new TestDns());
+        TestTarget target = closer.add(new TestTarget());
         HttpServer check = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
         check.createContext("/generate_204", exchange -> {
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         check.start();
-        closing(() -> check.stop(0));
+        closer.add(() -> check.stop(0));
         int checkPort = check.getAddress().getPort();
-        ShadowsocksServer a = closing(ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, dns)
+        ShadowsocksServer a = closer.add(ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, dns)
                 .mode(Mode.TCP_ONLY).build()));
-        ShadowsocksServer b = closing(ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, dns)
+        ShadowsocksServer b = closer.add(ShadowsocksServer.start(ProxyStack.serverSettings(METHOD, PASSWORD, dns)
                 .mode(Mode.TCP_ONLY).build()));
         int socksPort = ExternalPeer.freePort();
         Path file = dir.resolve("local.json");
         Files.writeString(file, config(socksPort, checkPort, a));
-        Launched local = closing(Launched.start(dir, "sslocal", "-c", file.toString()).awaitTcp(socksPort));
+        Launched local = closer.add(Launched.start(dir, "sslocal", "-c", file.toString()).awaitTcp(socksPort));
         assertThat(carrier(socksPort, target, a, b)).isSameAs(a);
 
         Files.writeString(file, config(socksPort, checkPort, b));
