@@ -12,7 +12,6 @@ import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -92,23 +91,8 @@ class StreamProbeTest {
         "BF_CFB", "RC4_MD5", "TABLE", "NONE"})
     void ourLocalToOurServer(CipherKind method) throws Exception {
         try (ProxyStack stack = ProxyStack.start(method, "own-" + method)) {
-            byte[] payload = new byte[1_000_000];
-            new Random(5).nextBytes(payload);
             try (Socket s = Socks.connect(stack.socks(), ProxyStack.TARGET_NAME, stack.target.port())) {
-                OutputStream out = s.getOutputStream();
-                Thread writer = new Thread(() -> {
-                    try {
-                        out.write('E');
-                        out.write(payload);
-                        out.flush();
-                    } catch (java.io.IOException ignored) {
-                        // the reader below reports what went wrong
-                    }
-                });
-                writer.start();
-                byte[] echoed = s.getInputStream().readNBytes(payload.length);
-                writer.join();
-                assertThat(Arrays.equals(echoed, payload)).as("echo matches").isTrue();
+                TestTarget.assertEchoes(s, 1_000_000, 5);
             }
         }
     }

@@ -17,7 +17,6 @@ import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.TestData;
 import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -202,26 +201,10 @@ class LibevTcpInteropTest {
      * connection down), so this reads the expected length instead of waiting for end of stream.
      */
     static void assertEchoes(InetSocketAddress tunnel) throws Exception {
-        byte[] payload = new byte[1_000_000];
-        new Random(3).nextBytes(payload);
         try (Socket s = new Socket()) {
             s.connect(tunnel, 5000);
             s.setSoTimeout(30_000);
-            OutputStream out = s.getOutputStream();
-            Thread writer = new Thread(() -> {
-                try {
-                    out.write('E');
-                    out.write(payload);
-                    out.flush();
-                } catch (java.io.IOException ignored) {
-                    // the reader below reports what went wrong
-                }
-            });
-            writer.start();
-            byte[] echoed = s.getInputStream().readNBytes(payload.length);
-            writer.join();
-            assertThat(echoed.length).isEqualTo(payload.length);
-            assertThat(java.util.Arrays.equals(echoed, payload)).as("echo matches").isTrue();
+            TestTarget.assertEchoes(s, 1_000_000, 3);
         }
     }
 }

@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,6 +58,32 @@ public final class TestTarget implements AutoCloseable {
     public static Socket echo(Socket s) throws IOException {
         s.getOutputStream().write('E');
         return s;
+    }
+
+    /**
+     * Echoes {@code size} random bytes (from {@code seed}) on {@code s}, a connection to a target like
+     * this one, writing from a second thread while reading, and checks they come back whole. It reads
+     * the length it wrote rather than to end of stream, so it also holds across a peer that does not
+     * relay half-close (shadowsocks-libev tears the connection down on a FIN).
+     */
+    public static void assertEchoes(Socket s, int size, long seed) throws IOException, InterruptedException {
+        byte[] payload = new byte[size];
+        new Random(seed).nextBytes(payload);
+        OutputStream out = s.getOutputStream();
+        Thread writer = new Thread(() -> {
+            try {
+                out.write('E');
+                out.write(payload);
+                out.flush();
+            } catch (IOException ignored) {
+                // the reader below reports what went wrong
+            }
+        });
+        writer.start();
+        byte[] echoed = s.getInputStream().readNBytes(payload.length);
+        writer.join();
+        assertThat(echoed.length).isEqualTo(payload.length);
+        assertThat(Arrays.equals(echoed, payload)).as("echo matches").isTrue();
     }
 
     /** One round trip on an echo connection: the connection is still relayed both ways. */
