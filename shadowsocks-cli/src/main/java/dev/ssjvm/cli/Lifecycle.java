@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs a service until it is asked to stop, with the logging (stderr, or a rolling log file) and the
@@ -195,7 +196,13 @@ final class Lifecycle {
     /** Handles a signal where the platform has it; elsewhere the JVM's default stays. */
     private static void handle(String signal, Runnable action) {
         try {
-            Signal.handle(new Signal(signal), s -> action.run());
+            if (Signal.handle(new Signal(signal), s -> action.run()) == SignalHandler.SIG_IGN) {
+                // the JVM leaves a signal its parent ignored alone (nohup does that to SIGHUP), so ours
+                // was not installed: say so, or a reload would be a signal that silently does nothing
+                LOG.warn("SIG{} is ignored in this process (started under nohup?), so it does nothing here;"
+                        + " started without that, the service takes it{}", signal,
+                        signal.equals("HUP") ? " as a reload and does not die of a hangup" : "");
+            }
         } catch (IllegalArgumentException e) {
             LOG.debug("signal {} cannot be handled here: {}", signal, e.getMessage());
         }

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OperationsIT {
     private static final CipherKind METHOD = CipherKind.BLAKE3_AES_256_GCM;
     private static final long HUNDRED_MB = 100L * 1024 * 1024;
+    /** A prefix that starts the launcher with SIGHUP at its default action. */
+    private static final List<String> DEFAULT_SIGHUP = List.of("env", "--default-signal=HUP");
 
     @TempDir
     Path dir;
@@ -95,7 +98,9 @@ class OperationsIT {
         Path file = dir.resolve("server.json");
         Files.writeString(file, config(port, ipsk, "alice", alice, "bob", bob));
         TestTarget target = closer.add(new TestTarget());
-        Launched server = closer.add(Launched.start(dir, "ssserver", "-c", file.toString()).awaitTcp(port));
+        // SIGHUP at its default whatever the harness did to it (nohup ignores it, and the JVM keeps that)
+        Launched server = closer.add(Launched.start(dir, DEFAULT_SIGHUP, Map.of(), "ssserver", "-c", file.toString())
+                .awaitTcp(port));
         ShadowsocksLocal alices = local(port, ipsk + ":" + alice);
         ShadowsocksLocal bobs = local(port, ipsk + ":" + bob);
         ShadowsocksLocal carols = local(port, ipsk + ":" + carol);
@@ -123,6 +128,26 @@ class OperationsIT {
         assertThat(TestData.read(download.getInputStream(), sha, HUNDRED_MB)).isEqualTo(HUNDRED_MB - 10_000_000);
         assertThat(sha.digest()).as("alice's download across both reloads").isEqualTo(TestData.streamHash(HUNDRED_MB));
         assertThat(server.log()).doesNotContain(ipsk).doesNotContain(alice).doesNotContain(carol);
+    }
+
+    /**
+     * Under nohup (SIGHUP ignored, which the JVM respects) there is no reload: the server says so at
+     * start, instead of a SIGHUP that silently does nothing, and a SIGHUP leaves it serving.
+     */
+    @Test
+    void aServerWhoseSighupIsIgnoredSaysSoAndKeepsServing() throws Exception {
+        int port = ExternalPeer.freePort();
+        TestTarget target = closer.add(new TestTarget());
+        Launched server = closer.add(Launched.start(dir, List.of("env", "--ignore-signal=HUP"), Map.of(), "ssserver",
+                "-s", "127.0.0.1", "-p", "" + port, "-k", "nohup-test", "-m", "aes-256-gcm", "--forbidden-ip", "")
+                .awaitTcp(port));
+        server.awaitLog("SIGHUP is ignored in this process", 1);
+        server.signal("HUP");
+        ShadowsocksLocal local = closer.add(ShadowsocksLocal.start(LocalSettings.of(
+                List.of(new ServerEndpoint("127.0.0.1", port, CipherKind.AES_256_GCM, "nohup-test")),
+                List.of(LocalListener.socks("127.0.0.1", 0)))));
+        assertThat(echoes(local, target)).as("still serving after the ignored SIGHUP").isTrue();
+        assertThat(server.log()).doesNotContain("reloading");
     }
 
     @Test
