@@ -20,6 +20,7 @@ import dev.ssjvm.service.metrics.Failure;
 import dev.ssjvm.service.metrics.ServerMetrics;
 import dev.ssjvm.service.metrics.TrafficStats;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.ProxyStack;
 import dev.ssjvm.service.testing.Socks;
@@ -27,7 +28,6 @@ import dev.ssjvm.service.testing.TestDns;
 import dev.ssjvm.service.testing.TestTarget;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +49,7 @@ class StateFileTest {
     Path dir;
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return ExternalPeer.freePort();
     }
 
     private static ServerSettings settings(TestDns dns, int port) {

@@ -9,13 +9,13 @@ import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.config.ServerEndpoint;
 import dev.ssjvm.service.local.ShadowsocksLocal;
 import dev.ssjvm.service.server.ShadowsocksServer;
+import dev.ssjvm.service.testing.ExternalPeer;
 import dev.ssjvm.service.testing.LeakCheck;
 import dev.ssjvm.service.testing.UdpEcho;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,10 +43,7 @@ class ServerUdpSettingsTest {
     Path dir;
 
     private ShadowsocksServer startServer(String extraKeys) throws Exception {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = ExternalPeer.freePort();
         Path file = dir.resolve("server.json");
         Files.writeString(file, "{\"server\": \"127.0.0.1\", \"server_port\": " + port + ", \"password\": \"udp\","
                 + " \"method\": \"" + METHOD + "\", \"mode\": \"tcp_and_udp\", \"forbidden_ip\": \"\", " + extraKeys + "}");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -114,11 +117,53 @@ public final class ExternalPeer implements AutoCloseable {
         Files.deleteIfExists(log);
     }
 
-    /** A TCP (and, usually, UDP) port that was free a moment ago. */
+    /** The ports {@link #freePort} hands out, in turn, from a random start; see {@link #portRange}. */
+    private static final int[] RANGE = portRange();
+    private static final AtomicInteger NEXT =
+            new AtomicInteger(RANGE[0] + ThreadLocalRandom.current().nextInt(RANGE[1] - RANGE[0]));
+
+    /**
+     * A port that was free a moment ago for TCP and UDP on every address, as a server binding the
+     * wildcard needs it, and that no other test of this JVM was given. It comes from just below the
+     * kernel's ephemeral range: a port the kernel picked (bind to 0) could be the source port of some
+     * outgoing connection by the time the test binds it, and with many connections in flight that
+     * happened (CI: "cannot listen on 0.0.0.0:35839: Address already in use").
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        int span = RANGE[1] - RANGE[0];
+        for (int tries = 0; tries < span; tries++) {
+            int port = NEXT.getAndUpdate(p -> p + 1 >= RANGE[1] ? RANGE[0] : p + 1);
+            try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
+                tcp.bind(new InetSocketAddress(port));
+                udp.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException inUse) {
+                // taken: the next one
+            }
         }
+        throw new IOException("no free port in " + RANGE[0] + "-" + (RANGE[1] - 1));
+    }
+
+    /**
+     * [first, end) of the ports to hand out: the 10,000 below the ephemeral range
+     * ({@code /proc/sys/net/ipv4/ip_local_port_range}, 32768-60999 by default); when that range starts
+     * too low for it, the 10,000 above it.
+     */
+    private static int[] portRange() {
+        int low = 32_768;
+        int high = 60_999;
+        try {
+            String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+                    .split("\\s+");
+            low = Integer.parseInt(range[0]);
+            high = Integer.parseInt(range[1]);
+        } catch (IOException | RuntimeException unreadable) {
+            // not Linux, or no /proc: the defaults
+        }
+        if (low >= 11_024) {
+            return new int[] {low - 10_000, low};
+        }
+        return high <= 55_535 ? new int[] {high + 1, high + 10_001} : new int[] {low, high + 1};
     }
 
     /** Runs a short-lived command (curl, dig, ...) to completion and returns its exit code and output. */
