@@ -6,6 +6,7 @@ import dev.ssjvm.core.protocol.UdpClientProtocol;
 import dev.ssjvm.service.config.BalancerSettings;
 import dev.ssjvm.service.config.Mode;
 import dev.ssjvm.service.transport.ServiceIo;
+import dev.ssjvm.service.udp.Datagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -131,7 +132,16 @@ final class HealthChecker implements Closeable {
             channel = value;
             probes.add(value);
             if (done) {
-                value.close();
+                close(value);
+            }
+        }
+
+        /** A UDP probe ends on its answer, inside the socket's read: see {@link Datagrams#close}. */
+        private void close(Channel probe) {
+            if (protocol == ServerPool.Protocol.UDP) {
+                Datagrams.close(probe);
+            } else {
+                probe.close();
             }
         }
 
@@ -144,7 +154,7 @@ final class HealthChecker implements Closeable {
             deadline.cancel(false);
             server.health(protocol).probing = false;
             if (channel != null) {
-                channel.close();
+                close(channel);
             }
             if (closed) {
                 return; // shutting down: not the server's fault

@@ -97,7 +97,7 @@ public final class AssociationSocket {
     }
 
     public void close() {
-        channel.close();
+        Datagrams.close(channel);
     }
 
     private void releaseWaiting() {

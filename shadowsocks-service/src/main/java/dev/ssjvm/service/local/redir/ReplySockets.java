@@ -3,6 +3,7 @@ package dev.ssjvm.service.local.redir;
 import dev.ssjvm.service.transport.IdleTimeout;
 import dev.ssjvm.service.transport.ServiceIo;
 import dev.ssjvm.service.udp.AssociationTable;
+import dev.ssjvm.service.udp.Datagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -121,7 +122,7 @@ final class ReplySockets {
         }
 
         void close() {
-            channel.close();
+            Datagrams.close(channel);
         }
 
         private void release() {

@@ -9,6 +9,7 @@ import dev.ssjvm.service.local.UdpUpstream;
 import dev.ssjvm.service.local.UdpWay;
 import dev.ssjvm.service.relay.SetupStage;
 import dev.ssjvm.service.udp.BatchedWriter;
+import dev.ssjvm.service.udp.Datagrams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -139,7 +140,7 @@ final class SocksUdpAssociation {
         }
         closed = true;
         if (socket != null) {
-            socket.close();
+            Datagrams.close(socket);
         }
         if (upstream != null) {
             upstream.close();
