@@ -1,6 +1,7 @@
 package dev.ssjvm.service.udp;
 
 import io.netty.channel.Channel;
+import java.util.concurrent.RejectedExecutionException;
 
 /** What every UDP socket of ours needs from Netty beyond its API. */
 public final class Datagrams {
@@ -17,7 +18,11 @@ public final class Datagrams {
      */
     public static void close(Channel channel) {
         if (channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(channel::close);
+            try {
+                channel.eventLoop().execute(channel::close);
+            } catch (RejectedExecutionException loopEnded) {
+                channel.close(); // the loop runs no more batches: nothing left to race with
+            }
         } else {
             channel.close(); // runs as a task on the loop, after its current batch
         }
