@@ -10,7 +10,8 @@ public final class Datagrams {
     /**
      * Closes a UDP channel once the event loop is done with the events it is handling. Netty's epoll
      * datagram read loop does not stop when a handler closes the channel: it reads again on the
-     * closed descriptor's number, as does a later event of the same epoll batch. By then another
+     * closed descriptor's number (and, by its code, a later event of the same epoll batch for that
+     * channel would too, since the channel leaves the loop's table only at deregistration). By then another
      * thread may have been given that number for a socket of its own. Seen: an sslocal event loop
      * blocked for good in {@code recvmmsg} on a test's blocking TCP socket after a health probe closed
      * its socket on the answer. Closed from a task that runs after the batch, the descriptor is gone
